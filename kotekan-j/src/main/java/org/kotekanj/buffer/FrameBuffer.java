@@ -1,0 +1,340 @@
+package org.kotekanj.buffer;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import org.kotekanj.nativeio.HugePages;
+import org.kotekanj.nativeio.MappedMemory;
+import org.kotekanj.nativeio.PageBacking;
+import org.kotekanj.status.MetricsRegistry;
+
+/**
+ * A ring of fixed-size frames in off-heap memory, shared by named producers and consumers with Kotekan's semantics:
+ * a frame becomes readable when <em>every</em> producer has marked it full, and reusable when <em>every</em> consumer
+ * has released it (several receive cores can fill disjoint parts of one frame; the correlator and the baseband ring
+ * can both read it).
+ *
+ * <p>Each side keeps a sequence cursor (frames published or released so far) in its own cache line; frame {@code s}
+ * lives in slot {@code s % numFrames}. Hand-off is lock-free and allocation-free: a claim or acquire reads the other
+ * side's cursors only when its cached limit is exhausted. Memory is mapped at {@link #allocate} (not at
+ * construction), so {@code check} can build a whole pipeline without touching RAM.
+ */
+public final class FrameBuffer implements AutoCloseable
+{
+    /** Longs between cursors: 128 bytes, two cache lines, so adjacent-line prefetch does not cause false sharing. */
+    static final int PAD = 16;
+    static final VarHandle CURSOR = MethodHandles.arrayElementVarHandle(long[].class);
+
+    private final String name;
+    private final int numFrames;
+    private final long frameSize;
+    private final HugePages hugePages;
+    private final int numaNode;
+    private final String metadataKind;
+    private final List<FrameProducer> producers = new ArrayList<>();
+    private final List<FrameConsumer> consumers = new ArrayList<>();
+    private int metadataSize = FrameMetadataDescriptor.MIN_LENGTH;
+    private String producedMetadataKind;
+
+    private long[] producerCursors;
+    private long[] claimCursors;
+    private long[] consumerCursors;
+    private MappedMemory frames;
+    private Arena metadataArena;
+    private MemorySegment[] frameSegments;
+    private MemorySegment[] metadataSegments;
+    private volatile boolean allocated;
+
+    /**
+     * @param metadataKind the metadata pool kind declared in the config, or {@code null} to accept what the producers
+     *                     declare.
+     */
+    public FrameBuffer(final String name, final int numFrames, final long frameSize, final HugePages hugePages,
+        final int numaNode, final String metadataKind)
+    {
+        if (numFrames < 1)
+        {
+            throw new IllegalArgumentException("num_frames must be at least 1: " + numFrames);
+        }
+        if (frameSize < 1)
+        {
+            throw new IllegalArgumentException("frame_size must be positive: " + frameSize);
+        }
+        this.name = name;
+        this.numFrames = numFrames;
+        this.frameSize = frameSize;
+        this.hugePages = hugePages;
+        this.numaNode = numaNode;
+        this.metadataKind = metadataKind;
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    public int numFrames()
+    {
+        return numFrames;
+    }
+
+    public long frameSize()
+    {
+        return frameSize;
+    }
+
+    public HugePages hugePages()
+    {
+        return hugePages;
+    }
+
+    /** Registers a producer; only before {@link #allocate}. */
+    public synchronized FrameProducer producer(final String stageName)
+    {
+        requireNotAllocated();
+        final FrameProducer producer = new FrameProducer(this, producers.size(), stageName);
+        producers.add(producer);
+        return producer;
+    }
+
+    /** Registers a consumer; only before {@link #allocate}. */
+    public synchronized FrameConsumer consumer(final String stageName)
+    {
+        requireNotAllocated();
+        final FrameConsumer consumer = new FrameConsumer(this, consumers.size(), stageName);
+        consumers.add(consumer);
+        return consumer;
+    }
+
+    public List<FrameProducer> producers()
+    {
+        return Collections.unmodifiableList(producers);
+    }
+
+    public List<FrameConsumer> consumers()
+    {
+        return Collections.unmodifiableList(consumers);
+    }
+
+    /**
+     * A producer declares the metadata it writes; the slot size is the largest declared. Returns an error message if
+     * the kind conflicts with the config's metadata pool or another producer, else {@code null}.
+     */
+    public synchronized String declareMetadata(final String kind, final int bytes)
+    {
+        if (metadataKind != null && !metadataKind.equals(kind))
+        {
+            return "writes " + kind + " metadata but buffer " + name + " uses a " + metadataKind + " metadata pool";
+        }
+        if (producedMetadataKind != null && !producedMetadataKind.equals(kind))
+        {
+            return "writes " + kind + " metadata but another producer of " + name + " writes " + producedMetadataKind;
+        }
+        producedMetadataKind = kind;
+        metadataSize = Math.max(metadataSize, (bytes + 63) & ~63);
+        return null;
+    }
+
+    /** The metadata kind frames carry (declared by the pool or the producers), or {@code null} if none. */
+    public String metadataKind()
+    {
+        return metadataKind != null ? metadataKind : producedMetadataKind;
+    }
+
+    public int metadataSize()
+    {
+        return metadataSize;
+    }
+
+    /** Maps the frames and creates the hand-off cursors and wait counters; the buffer is then ready for use. */
+    public synchronized void allocate(final MetricsRegistry metrics)
+    {
+        requireNotAllocated();
+        producerCursors = new long[Math.max(1, producers.size()) * PAD];
+        claimCursors = new long[Math.max(1, producers.size()) * PAD];
+        consumerCursors = new long[Math.max(1, consumers.size()) * PAD];
+        frames = MappedMemory.map(frameSize * numFrames, hugePages, numaNode);
+        metadataArena = Arena.ofShared();
+        final MemorySegment metadata = metadataArena.allocate((long)metadataSize * numFrames, 64);
+        frameSegments = new MemorySegment[numFrames];
+        metadataSegments = new MemorySegment[numFrames];
+        for (int i = 0; i < numFrames; i++)
+        {
+            frameSegments[i] = frames.segment().asSlice(i * frameSize, frameSize);
+            metadataSegments[i] = metadata.asSlice((long)i * metadataSize, metadataSize);
+        }
+        for (final FrameProducer producer : producers)
+        {
+            producer.bind(metrics);
+        }
+        for (final FrameConsumer consumer : consumers)
+        {
+            consumer.bind(metrics);
+        }
+        allocated = true;
+    }
+
+    public boolean isAllocated()
+    {
+        return allocated;
+    }
+
+    MemorySegment frameSegment(final int slot)
+    {
+        return frameSegments[slot];
+    }
+
+    MemorySegment metadataSegment(final int slot)
+    {
+        return metadataSegments[slot];
+    }
+
+    /** The whole mapped ring, e.g. for a baseband reader that addresses frames by sequence. */
+    public MemorySegment memory()
+    {
+        return frames.segment();
+    }
+
+    /** What the kernel backs the frames with. */
+    public PageBacking backing()
+    {
+        return frames == null ? PageBacking.UNKNOWN : frames.backing();
+    }
+
+    int slotOf(final long sequence)
+    {
+        return (int)(sequence % numFrames);
+    }
+
+    void publishCursor(final int producer, final long published)
+    {
+        CURSOR.setRelease(producerCursors, producer * PAD, published);
+    }
+
+    void claimCursor(final int producer, final long claimed)
+    {
+        CURSOR.setOpaque(claimCursors, producer * PAD, claimed);
+    }
+
+    void releaseCursor(final int consumer, final long released)
+    {
+        CURSOR.setRelease(consumerCursors, consumer * PAD, released);
+    }
+
+    /** Frames published by every producer: frames {@code [0, result)} are readable. */
+    public long minPublished()
+    {
+        return min(producerCursors, producers.size());
+    }
+
+    /** Frames released by every consumer: frames below {@code result + numFrames} may be claimed. */
+    public long minReleased()
+    {
+        return min(consumerCursors, consumers.size());
+    }
+
+    private long maxClaimed()
+    {
+        long max = 0;
+        for (int i = 0; i < producers.size(); i++)
+        {
+            max = Math.max(max, (long)CURSOR.getOpaque(claimCursors, i * PAD));
+        }
+        return max;
+    }
+
+    private static long min(final long[] cursors, final int count)
+    {
+        if (count == 0)
+        {
+            return Long.MAX_VALUE / 2;
+        }
+        long min = Long.MAX_VALUE;
+        for (int i = 0; i < count; i++)
+        {
+            final long value = (long)CURSOR.getAcquire(cursors, i * PAD);
+            if (value < min)
+            {
+                min = value;
+            }
+        }
+        return min;
+    }
+
+    /** Frames currently full: published by every producer and not yet released by every consumer. */
+    public long framesFull()
+    {
+        return allocated ? Math.max(0, minPublished() - minReleased()) : 0;
+    }
+
+    /** Frames claimed by some producer and not yet released by every consumer (full or being filled). */
+    public long framesInFlight()
+    {
+        return allocated ? Math.max(0, maxClaimed() - minReleased()) : 0;
+    }
+
+    /** True when every producer has closed and every consumer has released everything they published. */
+    public boolean isDrained()
+    {
+        if (!allocated)
+        {
+            return true;
+        }
+        for (final FrameProducer producer : producers)
+        {
+            if (!producer.isClosed())
+            {
+                return false;
+            }
+        }
+        return minReleased() >= minPublished();
+    }
+
+    /** True when every producer has closed: consumers that have caught up will get no more frames. */
+    public boolean producersClosed()
+    {
+        for (final FrameProducer producer : producers)
+        {
+            if (!producer.isClosed())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized void close()
+    {
+        allocated = false;
+        if (frames != null)
+        {
+            frames.close();
+            frames = null;
+        }
+        if (metadataArena != null)
+        {
+            metadataArena.close();
+            metadataArena = null;
+        }
+    }
+
+    private void requireNotAllocated()
+    {
+        if (allocated)
+        {
+            throw new IllegalStateException("buffer " + name + " is already allocated");
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "FrameBuffer[" + name + ", " + numFrames + " x " + frameSize + " B]";
+    }
+}

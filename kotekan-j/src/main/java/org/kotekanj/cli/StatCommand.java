@@ -1,0 +1,106 @@
+package org.kotekanj.cli;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.agrona.concurrent.status.CountersReader;
+import org.kotekanj.status.CountersFile;
+import org.kotekanj.status.MetricType;
+import org.kotekanj.status.PrometheusWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kotekan-j stat}: reads a running instance's counters file (memory-mapped, read-only), so it works even when
+ * the REST server is disabled or the process is too busy to answer.
+ */
+@Command(name = "stat", mixinStandardHelpOptions = true,
+    description = "Show the counters of a running kotekan-j process, read from its counters file.")
+public final class StatCommand implements Callable<Integer>
+{
+    @Option(names = "--counters-dir", description = "directory of counters files (default /dev/shm/kotekan-j)")
+    Path directory = CountersFile.defaultDirectory();
+
+    @Option(names = "--instance", description = "instance name (default: the only running one)")
+    String instance;
+
+    @Option(names = "--filter", description = "only series whose name or labels contain this text")
+    String filter;
+
+    @Option(names = "--prometheus", description = "print in Prometheus text format")
+    boolean prometheus;
+
+    @Option(names = "--watch", paramLabel = "SECONDS", description = "repeat every SECONDS until interrupted")
+    Double watch;
+
+    @Override
+    public Integer call() throws InterruptedException
+    {
+        final Path file;
+        if (instance != null)
+        {
+            file = directory.resolve(instance + ".counters");
+        }
+        else
+        {
+            final List<Path> live = CountersFile.findLive(directory);
+            if (live.isEmpty())
+            {
+                System.err.println("no running kotekan-j instance has counters in " + directory);
+                return 1;
+            }
+            if (live.size() > 1)
+            {
+                System.err.println("several instances are running; choose one with --instance:");
+                live.forEach(p -> System.err.println("  " + p.getFileName().toString().replace(".counters", "")));
+                return 1;
+            }
+            file = live.get(0);
+        }
+        try (CountersFile counters = CountersFile.open(file))
+        {
+            do
+            {
+                print(counters);
+                if (watch != null)
+                {
+                    Thread.sleep((long)(watch * 1000));
+                }
+            }
+            while (watch != null && counters.isAlive());
+            return 0;
+        }
+        catch (final IllegalStateException e)
+        {
+            System.err.println("cannot read " + file + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private void print(final CountersFile counters)
+    {
+        final CountersReader reader = counters.reader();
+        if (prometheus)
+        {
+            final StringBuilder out = new StringBuilder();
+            PrometheusWriter.write(reader, out);
+            out.toString().lines().filter(l -> filter == null || l.startsWith("#") || l.contains(filter))
+                .forEach(System.out::println);
+            return;
+        }
+        System.out.printf("%s (pid %d, %s), heartbeat %s%n", counters.instance(), counters.pid(),
+            counters.isAlive() ? "running" : "not running", Instant.ofEpochMilli(counters.heartbeatMs()));
+        reader.forEach((value, id, label) ->
+        {
+            if (filter == null || label.contains(filter))
+            {
+                final int type = reader.getCounterTypeId(id);
+                final double scaled = MetricType.scaled(type, value);
+                System.out.printf("%-100s %s%n", label,
+                    scaled == Math.rint(scaled) ? Long.toString((long)scaled) : String.format("%.6g", scaled));
+            }
+        });
+    }
+}

@@ -1,0 +1,311 @@
+package org.kotekanj.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Reads a pipeline YAML file into a {@link ConfigNode} tree with line numbers.
+ *
+ * <p>SnakeYAML only composes the document (no object construction, so no arbitrary types: safe by construction, and
+ * no Python subprocess as in Kotekan); anchors, aliases and {@code <<} merge keys are resolved here. Any tag other
+ * than YAML's core scalar, map and list tags is an error.
+ */
+public final class YamlConfigLoader
+{
+    private static final int MAX_DEPTH = 64;
+
+    private final String file;
+    private final ConfigErrors errors;
+
+    private YamlConfigLoader(final String file, final ConfigErrors errors)
+    {
+        this.file = file;
+        this.errors = errors;
+    }
+
+    /** Loads a file; problems are added to {@code errors} and the tree holds whatever could be read. */
+    public static ConfigNode load(final Path path, final ConfigErrors errors)
+    {
+        try
+        {
+            return parse(Files.readString(path), path.toString(), errors);
+        }
+        catch (final IOException e)
+        {
+            errors.add(new ConfigError(path.toString(), 0, "/", "cannot read config file: " + e));
+            return ConfigNode.root(path.toString());
+        }
+    }
+
+    /** Parses YAML (or JSON, which is YAML) text. */
+    public static ConfigNode parse(final String text, final String file, final ConfigErrors errors)
+    {
+        return new YamlConfigLoader(file, errors).compose(new StringReader(text));
+    }
+
+    private ConfigNode compose(final Reader reader)
+    {
+        final ConfigNode root = ConfigNode.root(file);
+        final LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setAllowRecursiveKeys(false);
+        options.setMaxAliasesForCollections(1000);
+        options.setNestingDepthLimit(MAX_DEPTH);
+        final Yaml yaml = new Yaml(new SafeConstructor(options));
+        final Node document;
+        try
+        {
+            final List<Node> documents = new ArrayList<>();
+            for (final Node node : yaml.composeAll(reader))
+            {
+                documents.add(node);
+            }
+            if (documents.size() > 1)
+            {
+                errors.add(new ConfigError(file, line(documents.get(1)), "/",
+                    "a pipeline config is one YAML document; found " + documents.size()));
+            }
+            document = documents.isEmpty() ? null : documents.get(0);
+        }
+        catch (final MarkedYAMLException e)
+        {
+            final int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 0;
+            errors.add(new ConfigError(file, line, "/", "YAML syntax: " + e.getProblem() +
+                (e.getContext() != null ? " (" + e.getContext() + ")" : "")));
+            return root;
+        }
+        catch (final YAMLException e)
+        {
+            errors.add(new ConfigError(file, 0, "/", "YAML: " + e.getMessage()));
+            return root;
+        }
+        if (document == null)
+        {
+            errors.add(new ConfigError(file, 1, "/", "the config is empty"));
+            return root;
+        }
+        if (!(document instanceof MappingNode mapping))
+        {
+            errors.add(new ConfigError(file, line(document), "/", "the top of a pipeline config must be a map"));
+            return root;
+        }
+        fill(root, mapping, new IdentityHashMap<>(), 0);
+        return root;
+    }
+
+    private void fill(final ConfigNode target, final MappingNode mapping, final IdentityHashMap<Node, Boolean> active,
+        final int depth)
+    {
+        if (depth > MAX_DEPTH || active.put(mapping, Boolean.TRUE) != null)
+        {
+            errors.at(target, "the config nests too deeply or refers to itself through an alias");
+            return;
+        }
+        for (final Map.Entry<String, Node> entry : entries(target, mapping).entrySet())
+        {
+            final String key = entry.getKey();
+            final Node value = entry.getValue();
+            if (value instanceof MappingNode child)
+            {
+                fill(target.addChild(key, line(value)), child, active, depth + 1);
+            }
+            else
+            {
+                target.put(key, toValue(target, key, value, active, depth + 1), line(value));
+            }
+        }
+        active.remove(mapping);
+    }
+
+    /** The key/value pairs of a map after applying {@code <<} merges (explicit keys win over merged ones). */
+    private Map<String, Node> entries(final ConfigNode target, final MappingNode mapping)
+    {
+        final Map<String, Node> explicit = new LinkedHashMap<>();
+        final Map<String, Node> merged = new LinkedHashMap<>();
+        for (final NodeTuple tuple : mapping.getValue())
+        {
+            final Node keyNode = tuple.getKeyNode();
+            if (!(keyNode instanceof ScalarNode scalarKey))
+            {
+                errors.add(new ConfigError(file, line(keyNode), target.path(), "map keys must be plain scalars"));
+                continue;
+            }
+            if (Tag.MERGE.equals(keyNode.getTag()))
+            {
+                final Node source = tuple.getValueNode();
+                final List<Node> sources = source instanceof SequenceNode seq ? seq.getValue() : List.of(source);
+                for (final Node one : sources)
+                {
+                    if (one instanceof MappingNode mergedMap)
+                    {
+                        for (final Map.Entry<String, Node> e : entries(target, mergedMap).entrySet())
+                        {
+                            merged.putIfAbsent(e.getKey(), e.getValue());
+                        }
+                    }
+                    else
+                    {
+                        errors.add(new ConfigError(file, line(one), target.path(), "<< merges only maps"));
+                    }
+                }
+                continue;
+            }
+            explicit.put(scalarKey.getValue(), tuple.getValueNode());
+        }
+        final Map<String, Node> all = new LinkedHashMap<>(explicit);
+        merged.forEach(all::putIfAbsent);
+        return all;
+    }
+
+    private Object toValue(final ConfigNode owner, final String key, final Node node,
+        final IdentityHashMap<Node, Boolean> active, final int depth)
+    {
+        if (node instanceof ScalarNode scalar)
+        {
+            return scalar(owner, key, scalar);
+        }
+        if (node instanceof SequenceNode sequence)
+        {
+            if (depth > MAX_DEPTH || active.put(sequence, Boolean.TRUE) != null)
+            {
+                errors.at(owner, "list '" + key + "' nests too deeply or refers to itself");
+                return List.of();
+            }
+            final List<Object> list = new ArrayList<>();
+            int index = 0;
+            for (final Node element : sequence.getValue())
+            {
+                if (element instanceof MappingNode map)
+                {
+                    final ConfigNode item = new ConfigNode(key + "[" + index + "]", owner, file, line(element));
+                    fill(item, map, active, depth + 1);
+                    list.add(item);
+                }
+                else
+                {
+                    list.add(toValue(owner, key + "[" + index + "]", element, active, depth + 1));
+                }
+                index++;
+            }
+            active.remove(sequence);
+            return Collections.unmodifiableList(list);
+        }
+        return null;
+    }
+
+    private Object scalar(final ConfigNode owner, final String key, final ScalarNode scalar)
+    {
+        final Tag tag = scalar.getTag();
+        final String text = scalar.getValue();
+        try
+        {
+            if (Tag.INT.equals(tag))
+            {
+                return parseInteger(text);
+            }
+            if (Tag.FLOAT.equals(tag))
+            {
+                return parseFloat(text);
+            }
+            if (Tag.BOOL.equals(tag))
+            {
+                final String lower = text.toLowerCase(Locale.ROOT);
+                return lower.equals("true") || lower.equals("yes") || lower.equals("on") || lower.equals("y");
+            }
+            if (Tag.NULL.equals(tag))
+            {
+                return null;
+            }
+            if (Tag.STR.equals(tag))
+            {
+                return text;
+            }
+        }
+        catch (final NumberFormatException | ArithmeticException e)
+        {
+            errors.add(new ConfigError(file, line(scalar), pathOf(owner, key), "cannot read number '" + text + "'"));
+            return text;
+        }
+        errors.add(new ConfigError(file, line(scalar), pathOf(owner, key),
+            "tag " + tag.getValue() + " is not allowed in a pipeline config (only plain scalars, lists and maps)"));
+        return text;
+    }
+
+    static Long parseInteger(final String text)
+    {
+        String digits = text.replace("_", "");
+        boolean negative = false;
+        if (digits.startsWith("-") || digits.startsWith("+"))
+        {
+            negative = digits.startsWith("-");
+            digits = digits.substring(1);
+        }
+        final BigInteger value;
+        if (digits.startsWith("0x") || digits.startsWith("0X"))
+        {
+            value = new BigInteger(digits.substring(2), 16);
+        }
+        else if (digits.startsWith("0b") || digits.startsWith("0B"))
+        {
+            value = new BigInteger(digits.substring(2), 2);
+        }
+        else if (digits.startsWith("0o") || digits.startsWith("0O"))
+        {
+            value = new BigInteger(digits.substring(2), 8);
+        }
+        else if (digits.contains(":"))
+        {
+            throw new NumberFormatException("sexagesimal numbers are not supported");
+        }
+        else
+        {
+            value = new BigInteger(digits);
+        }
+        return (negative ? value.negate() : value).longValueExact();
+    }
+
+    static Double parseFloat(final String text)
+    {
+        final String lower = text.replace("_", "").toLowerCase(Locale.ROOT);
+        return switch (lower)
+        {
+            case ".inf", "+.inf" -> Double.POSITIVE_INFINITY;
+            case "-.inf" -> Double.NEGATIVE_INFINITY;
+            case ".nan" -> Double.NaN;
+            default -> Double.parseDouble(lower);
+        };
+    }
+
+    private static String pathOf(final ConfigNode owner, final String key)
+    {
+        return owner.isRoot() ? "/" + key : owner.path() + "/" + key;
+    }
+
+    private static int line(final Node node)
+    {
+        return node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
+    }
+}
