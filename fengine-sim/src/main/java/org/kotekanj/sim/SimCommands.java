@@ -1,0 +1,15 @@
+package org.kotekanj.sim;
+
+import java.util.List;
+
+import org.kotekanj.cli.CommandProvider;
+
+/** The simulator's sub-commands of {@code kotekan-j}. */
+public final class SimCommands implements CommandProvider
+{
+    @Override
+    public List<Object> commands()
+    {
+        return List.of();
+    }
+}

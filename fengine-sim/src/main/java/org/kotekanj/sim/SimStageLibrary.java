@@ -1,0 +1,16 @@
+package org.kotekanj.sim;
+
+import java.util.List;
+
+import org.kotekanj.stage.StageLibrary;
+import org.kotekanj.stage.StageType;
+
+/** The stages of the simulator module. */
+public final class SimStageLibrary implements StageLibrary
+{
+    @Override
+    public List<StageType> stages()
+    {
+        return List.of();
+    }
+}
