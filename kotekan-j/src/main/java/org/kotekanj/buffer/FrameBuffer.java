@@ -29,6 +29,12 @@ public final class FrameBuffer implements AutoCloseable
     /** Longs between cursors: 128 bytes, two cache lines, so adjacent-line prefetch does not cause false sharing. */
     static final int PAD = 16;
     static final VarHandle CURSOR = MethodHandles.arrayElementVarHandle(long[].class);
+    /** Tags are stored with the low {@value #TAG_SEQUENCE_BITS} bits of the frame sequence they belong to. */
+    static final int TAG_SEQUENCE_BITS = 24;
+    static final long TAG_SEQUENCE_MASK = (1L << TAG_SEQUENCE_BITS) - 1;
+    static final long TAG_UNSET = -1L;
+    /** Largest tag {@link FrameProducer#agree} accepts (40 bits: a 48-bit sample counter over frames of >= 256). */
+    public static final long MAX_TAG = (1L << (63 - TAG_SEQUENCE_BITS)) - 1;
 
     private final String name;
     private final int numFrames;
@@ -41,6 +47,7 @@ public final class FrameBuffer implements AutoCloseable
     private int metadataSize = FrameMetadataDescriptor.MIN_LENGTH;
     private String producedMetadataKind;
 
+    private long[] agreedTags;
     private long[] producerCursors;
     private long[] claimCursors;
     private long[] consumerCursors;
@@ -155,6 +162,8 @@ public final class FrameBuffer implements AutoCloseable
     public synchronized void allocate(final MetricsRegistry metrics)
     {
         requireNotAllocated();
+        agreedTags = new long[numFrames];
+        java.util.Arrays.fill(agreedTags, TAG_UNSET);
         producerCursors = new long[Math.max(1, producers.size()) * PAD];
         claimCursors = new long[Math.max(1, producers.size()) * PAD];
         consumerCursors = new long[Math.max(1, consumers.size()) * PAD];
@@ -209,6 +218,32 @@ public final class FrameBuffer implements AutoCloseable
     int slotOf(final long sequence)
     {
         return (int)(sequence % numFrames);
+    }
+
+    /**
+     * The tag of frame {@code sequence}: the first proposal wins, later callers get the winner. Lock-free (one CAS),
+     * valid while every producer is within {@code numFrames} of each other, which claiming guarantees.
+     */
+    long agree(final long sequence, final long proposal)
+    {
+        if (proposal < 0 || proposal > MAX_TAG)
+        {
+            throw new IllegalArgumentException("frame tag out of range: " + proposal);
+        }
+        final int slot = slotOf(sequence);
+        final long mine = proposal << TAG_SEQUENCE_BITS | (sequence & TAG_SEQUENCE_MASK);
+        while (true)
+        {
+            final long current = (long)CURSOR.getAcquire(agreedTags, slot);
+            if (current != TAG_UNSET && (current & TAG_SEQUENCE_MASK) == (sequence & TAG_SEQUENCE_MASK))
+            {
+                return current >>> TAG_SEQUENCE_BITS;
+            }
+            if (CURSOR.compareAndSet(agreedTags, slot, current, mine))
+            {
+                return proposal;
+            }
+        }
     }
 
     void publishCursor(final int producer, final long published)

@@ -69,6 +69,20 @@ public final class FrameProducer
         return buffer.slotOf(sequence);
     }
 
+    /**
+     * Agrees with the other producers on a tag for the most recently claimed frame (e.g. which absolute frame of
+     * sample time it holds): the first producer to propose decides, the rest adopt its answer. This is how several
+     * receive cores fill one set of frames coordinated at frame granularity only.
+     */
+    public long agree(final long proposal)
+    {
+        if (claimed == published)
+        {
+            throw new IllegalStateException(stageName + " has no open frame of " + buffer.name() + " to agree on");
+        }
+        return buffer.agree(claimed - 1, proposal);
+    }
+
     /** Marks the oldest claimed frame full for this producer; it becomes readable once every producer has. */
     public void publish()
     {

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.kotekanj.stage.StageLibrary;
 import org.kotekanj.stage.StageType;
+import org.kotekanj.stages.receive.FengineReceiver;
 import org.kotekanj.stages.util.PatternChecker;
 import org.kotekanj.stages.util.PatternGenerator;
 
@@ -14,6 +15,8 @@ public final class StagesLibrary implements StageLibrary
     public List<StageType> stages()
     {
         return List.of(
+            StageType.of("FengineReceiver", "poll-mode receive of F-engine packets into [freq][time][input] frames",
+                FengineReceiver::new),
             StageType.of("PatternGenerator", "fills frames with a test ramp; paced or as fast as possible",
                 PatternGenerator::new),
             StageType.of("PatternChecker", "verifies frames hold the test ramp and counts good/bad frames",

@@ -1,0 +1,27 @@
+package org.kotekanj.stages.placement;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Executes a batch of queued placement copies (see {@link CopyQueueDescriptor}) and fills. Two implementations
+ * produce identical frames: {@link StreamingCopyEngine} (native non-temporal stores, one {@code sfence} per batch) and
+ * {@link JavaCopyEngine} (the portable fallback).
+ */
+public interface CopyEngine
+{
+    /** Copies the first {@code count} entries of {@code queue}; all stores are visible when this returns. */
+    void copyBatch(MemorySegment queue, int count);
+
+    /** Fills {@code length} bytes at absolute address {@code address} with {@code value}. */
+    void fill(long address, long length, byte value);
+
+    /** {@code streaming} or {@code java}, for logs and {@code /status}. */
+    String name();
+
+    /** The streaming engine where the native helper loads, else the Java one. */
+    static CopyEngine best()
+    {
+        final CopyEngine streaming = StreamingCopyEngine.load();
+        return streaming != null ? streaming : new JavaCopyEngine();
+    }
+}

@@ -1,0 +1,239 @@
+package org.kotekanj.stages.placement;
+
+import java.lang.foreign.MemorySegment;
+
+import org.kotekanj.buffer.FrameMetadataDescriptor;
+import org.kotekanj.fengine.PacketHeaderDescriptor;
+import org.kotekanj.log.Log;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+/**
+ * Places one datagram: classify it, follow its stream (start alignment, resets, absurd jumps), find its frame in the
+ * {@link FrameWindow}, reject duplicates through the presence map, and queue one copy per payload run to its final
+ * offset in the {@code [freq][time][input]} frame. Every destination is checked against the frame's bounds before
+ * it is queued, so no header, however hostile, can write outside a frame. Every datagram is counted in exactly one of
+ * packets, malformed, too old or duplicates.
+ */
+public final class PacketPlacer
+{
+    private final PlacementPlan plan;
+    private final PacketClassifier classifier;
+    private final FrameWindow window;
+    private final CopyQueue copies;
+    private final ReceiveCounters counters;
+    private final Log log;
+    private final boolean[] owned;
+    private final long[] maxSeq;
+    private final boolean[] started;
+    private final long[] jumpSeq;
+    private final int[] jumpVotes;
+    private final long samplesPerFrame;
+    private final int samplesPerPacket;
+    private final int freqsPerPacket;
+    private final int inputsPerPacket;
+    private final long rowStride;
+    private final long payloadBytes;
+    private final long startTolerance;
+    private final long resetThreshold;
+    private final long maxJump;
+    private final int jumpConfirmations;
+
+    /**
+     * @param startTolerance     samples after a frame boundary within which a stream may start in that frame.
+     * @param resetThreshold     a backwards jump of more than this many samples is an F-engine reset.
+     * @param maxJump            a forward jump of more than this many samples is out of range, unless
+     *                           {@code jumpConfirmations} packets in a row confirm it (then it counts as a reset).
+     */
+    public PacketPlacer(final PlacementPlan plan, final FrameWindow window, final CopyQueue copies,
+        final ReceiveCounters counters, final int[] ownedStreams, final long startTolerance,
+        final long resetThreshold, final long maxJump, final int jumpConfirmations, final Log log)
+    {
+        this.plan = plan;
+        this.classifier = new PacketClassifier(plan);
+        this.window = window;
+        this.copies = copies;
+        this.counters = counters;
+        this.log = log;
+        this.owned = new boolean[plan.numStreams()];
+        for (final int stream : ownedStreams)
+        {
+            owned[stream] = true;
+        }
+        this.maxSeq = new long[plan.numStreams()];
+        java.util.Arrays.fill(maxSeq, -1);
+        this.started = new boolean[plan.numStreams()];
+        this.jumpSeq = new long[plan.numStreams()];
+        this.jumpVotes = new int[plan.numStreams()];
+        this.samplesPerFrame = plan.layout().samplesPerFrame();
+        this.samplesPerPacket = plan.geometry().samplesPerPacket();
+        this.freqsPerPacket = plan.geometry().freqsPerPacket();
+        this.inputsPerPacket = plan.geometry().inputsPerPacket();
+        this.rowStride = plan.layout().paddedInputs();
+        this.payloadBytes = plan.geometry().payloadBytes();
+        this.startTolerance = startTolerance;
+        this.resetThreshold = resetThreshold;
+        this.maxJump = maxJump;
+        this.jumpConfirmations = jumpConfirmations;
+    }
+
+    /** Places (or counts the rejection of) one datagram at an absolute address. */
+    public void accept(final long address, final int length)
+    {
+        final long classified = classifier.classify(address, length);
+        if (classified < 0)
+        {
+            reject(address, length, classified);
+            return;
+        }
+        final int stream = PacketClassifier.stream(classified);
+        final long seq = PacketClassifier.seq(classified);
+        if (!owned[stream])
+        {
+            counters.increment(stream, ReceiveCounters.MALFORMED_UNKNOWN_STREAM);
+            return;
+        }
+        if (!follow(stream, seq))
+        {
+            return;
+        }
+        final long frame = seq / samplesPerFrame;
+        final int timeInFrame = (int)(seq - frame * samplesPerFrame);
+        if (!started[stream])
+        {
+            if (timeInFrame > startTolerance)
+            {
+                counters.increment(stream, ReceiveCounters.TOO_OLD);
+                return;
+            }
+            started[stream] = true;
+        }
+        final int entry = window.entryFor(frame);
+        if (entry == FrameWindow.TOO_OLD)
+        {
+            counters.increment(stream, ReceiveCounters.TOO_OLD);
+            return;
+        }
+        if (entry == FrameWindow.BACKPRESSURE)
+        {
+            // Its frame could not be opened in time: the datagram counts as too old, its samples as back-pressure.
+            counters.increment(stream, ReceiveCounters.TOO_OLD);
+            counters.add(stream, ReceiveCounters.DROPPED_BACKPRESSURE, samplesPerPacket);
+            return;
+        }
+        final MemorySegment meta = window.metadata(entry);
+        final int row = timeInFrame / samplesPerPacket;
+        final int block = plan.inputBlock(stream);
+        if (meta.get(JAVA_BYTE, FrameMetadataDescriptor.presenceIndex(meta, row, plan.freqIndex(stream, 0), block)) != 0)
+        {
+            counters.increment(stream, ReceiveCounters.DUPLICATES);
+            return;
+        }
+        final long base = window.address(entry);
+        final long limit = window.frameBytes();
+        final long payload = address + PacketHeaderDescriptor.PAYLOAD_OFFSET;
+        final long blockOffset = (long)block * inputsPerPacket;
+        for (int k = 0; k < freqsPerPacket; k++)
+        {
+            final int freq = plan.freqIndex(stream, k);
+            meta.set(JAVA_BYTE, FrameMetadataDescriptor.presenceIndex(meta, row, freq, block), (byte)1);
+            final long freqRow = ((long)freq * samplesPerFrame + timeInFrame) * rowStride + blockOffset;
+            for (int t = 0; t < samplesPerPacket; t++)
+            {
+                final long offset = freqRow + t * rowStride;
+                if (offset < 0 || offset + inputsPerPacket > limit)
+                {
+                    throw new IllegalStateException("placement computed offset " + offset + " outside a frame of " +
+                        limit + " bytes (stream " + stream + ", seq " + seq + ")");
+                }
+                copies.add(payload + ((long)t * freqsPerPacket + k) * inputsPerPacket, base + offset,
+                    inputsPerPacket);
+            }
+        }
+        counters.increment(stream, ReceiveCounters.PACKETS);
+        counters.add(stream, ReceiveCounters.BYTES, payloadBytes);
+    }
+
+    /**
+     * Tracks a stream's position: detects resets (large backwards jumps) and absurd forward jumps. Returns false if
+     * the packet must not be placed (already counted).
+     */
+    private boolean follow(final int stream, final long seq)
+    {
+        final long max = maxSeq[stream];
+        if (max >= 0 && seq + resetThreshold < max)
+        {
+            counters.increment(stream, ReceiveCounters.RESETS);
+            log.warn("F-engine reset on stream " + plan.streamId(stream) + ": seq went from " + max + " back to " + seq);
+            restartStream(stream, seq);
+            if (seq / samplesPerFrame < window.lowestOpenOrNext())
+            {
+                window.flagReset();
+                window.restart();
+            }
+            return true;
+        }
+        if (max >= 0 && seq > max + maxJump)
+        {
+            if (jumpVotes[stream] > 0 && seq > jumpSeq[stream] && seq - jumpSeq[stream] <= maxJump)
+            {
+                jumpVotes[stream]++;
+            }
+            else
+            {
+                jumpVotes[stream] = 1;
+            }
+            jumpSeq[stream] = seq;
+            if (jumpVotes[stream] < jumpConfirmations)
+            {
+                counters.increment(stream, ReceiveCounters.MALFORMED_OUT_OF_RANGE);
+                return false;
+            }
+            counters.increment(stream, ReceiveCounters.RESETS);
+            log.warn("stream " + plan.streamId(stream) + " jumped forward from " + max + " to " + seq +
+                " (confirmed by " + jumpConfirmations + " packets): following it");
+            restartStream(stream, seq);
+            return true;
+        }
+        jumpVotes[stream] = 0;
+        if (seq > max)
+        {
+            maxSeq[stream] = seq;
+        }
+        return true;
+    }
+
+    private void restartStream(final int stream, final long seq)
+    {
+        maxSeq[stream] = seq;
+        started[stream] = false;
+        jumpVotes[stream] = 0;
+    }
+
+    private void reject(final long address, final long length, final long code)
+    {
+        final int stream = classifier.streamOf(address, (int)length);
+        final int row = stream >= 0 ? stream : counters.unattributed();
+        if (code == PacketClassifier.BAD_LENGTH)
+        {
+            counters.increment(row, ReceiveCounters.MALFORMED_LENGTH);
+        }
+        else if (code == PacketClassifier.UNKNOWN_STREAM)
+        {
+            counters.increment(counters.unattributed(), ReceiveCounters.MALFORMED_UNKNOWN_STREAM);
+        }
+        else if (code == PacketClassifier.FLAGS)
+        {
+            counters.increment(stream, ReceiveCounters.MALFORMED_FLAGS);
+        }
+        else
+        {
+            counters.increment(stream, ReceiveCounters.MALFORMED_OUT_OF_RANGE);
+        }
+    }
+
+    public boolean started(final int stream)
+    {
+        return started[stream];
+    }
+}

@@ -1,0 +1,231 @@
+package org.kotekanj.stages.placement;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.kotekanj.buffer.FrameMetadataDescriptor;
+import org.kotekanj.fengine.PacketGeometry;
+import org.kotekanj.fengine.PacketHeaderDescriptor;
+import org.kotekanj.fengine.StreamId;
+import org.kotekanj.fengine.StreamSpec;
+import org.kotekanj.fengine.StreamTable;
+import org.kotekanj.sim.signal.TplusESignal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PacketPlacerTest
+{
+    /** 2 samples x 4 freqs x 32 inputs per packet, 3 streams = 3 input blocks of the same 4 freqs: 96 inputs, 128 padded. */
+    private static final PacketGeometry GEOMETRY = new PacketGeometry(PacketGeometry.GENERIC, 2, 4, 32, 10, true,
+        PacketHeaderDescriptor.DEFAULT_FLAG_REJECT_MASK, 2560, 800, -0.390625);
+    private static final StreamTable TABLE = new StreamTable(GEOMETRY, List.of(
+        new StreamSpec(StreamId.of(0, 1, 0), 0, new int[] {5, 6, 7, 8}),
+        new StreamSpec(StreamId.of(2, 1, 0), 1, new int[] {5, 6, 7, 8}),
+        new StreamSpec(StreamId.of(4, 1, 0), 2, new int[] {5, 6, 7, 8})));
+    private static final int T = 16;
+
+    private final TplusESignal signal = new TplusESignal();
+    private final TestTraffic traffic = new TestTraffic(TABLE, signal);
+    private final List<PlacementRig> rigs = new ArrayList<>();
+
+    @AfterEach
+    void close()
+    {
+        rigs.forEach(PlacementRig::close);
+        traffic.close();
+    }
+
+    private PlacementRig rig(final int numFrames, final int window, final CopyEngine engine)
+    {
+        final PlacementRig rig = new PlacementRig(TABLE, T, numFrames, window, signal, engine);
+        rigs.add(rig);
+        return rig;
+    }
+
+    /** Every packet of every stream for samples [from, to), in send order. */
+    private List<MemorySegment> packets(final long from, final long to)
+    {
+        final List<MemorySegment> list = new ArrayList<>();
+        for (long seq = from; seq < to; seq += GEOMETRY.samplesPerPacket())
+        {
+            for (int s = 0; s < TABLE.streams().size(); s++)
+            {
+                list.add(traffic.packet(s, seq));
+            }
+        }
+        return list;
+    }
+
+    @Test
+    void shouldPlaceEveryByteOfCompleteFrames()
+    {
+        final PlacementRig rig = rig(8, 2, new JavaCopyEngine());
+        rig.place(packets(3 * T, 7 * T));
+        final long[] lost = new long[1];
+        final List<Long> frames = rig.drainFrames((frame, meta) -> lost[0] += rig.verify(frame, meta));
+        assertEquals(List.of(3L * T, 4L * T, 5L * T, 6L * T), frames);
+        assertEquals(0, lost[0]);
+        assertEquals(4 * T / 2 * 3, rig.counters.sum(ReceiveCounters.PACKETS));
+        assertEquals(4 * T / 2 * 3 * GEOMETRY.payloadBytes(), rig.counters.sum(ReceiveCounters.BYTES));
+        assertEquals(0, rig.counters.sum(ReceiveCounters.LOST_SAMPLES));
+    }
+
+    @Test
+    void shouldFillAndFlagLostPacketsAndCountTheirSamples()
+    {
+        final PlacementRig rig = rig(8, 2, new JavaCopyEngine());
+        final List<MemorySegment> all = packets(0, 2 * T);
+        final List<MemorySegment> kept = new ArrayList<>(all);
+        kept.remove(7);   // stream 1 at seq 4
+        kept.remove(0);   // stream 0 at seq 0
+        rig.place(kept);
+        final long[] lost = new long[1];
+        rig.drainFrames((frame, meta) ->
+        {
+            lost[0] += rig.verify(frame, meta);
+            if (FrameMetadataDescriptor.firstSeq(meta) == 0)
+            {
+                assertTrue(!FrameMetadataDescriptor.present(meta, 0, 0, 0));
+                assertTrue(!FrameMetadataDescriptor.present(meta, 2, 3, 1));
+                assertEquals(8, FrameMetadataDescriptor.lostCells(meta));
+                assertEquals(4, FrameMetadataDescriptor.lostSamples(meta, 0), "rows 0 and 2 each miss a block");
+            }
+        });
+        assertEquals(2 * 4, lost[0]);
+        assertEquals(2, rig.counters.total(0, ReceiveCounters.LOST_SAMPLES));
+        assertEquals(2, rig.counters.total(1, ReceiveCounters.LOST_SAMPLES));
+        assertEquals(0, rig.counters.total(2, ReceiveCounters.LOST_SAMPLES));
+    }
+
+    @Test
+    void shouldPlaceLatePacketsInsideTheWindowAndCountOlderOnesTooOld()
+    {
+        final PlacementRig rig = rig(8, 2, new JavaCopyEngine());
+        final List<MemorySegment> frame0 = packets(0, T);
+        final List<MemorySegment> frame1 = packets(T, 2 * T);
+        final List<MemorySegment> frame2 = packets(2 * T, 3 * T);
+        final MemorySegment late = frame0.remove(4);
+        rig.place(frame0);
+        rig.place(frame1);
+        rig.place(late);                 // frame 0 still open (window of 2): placed
+        rig.place(frame2);               // opens frame 2, publishes frame 0
+        rig.place(traffic.packet(0, 2)); // frame 0 again: published, too old
+        final long[] lost = new long[1];
+        assertEquals(List.of(0L, (long)T, 2L * T), rig.drainFrames((f, m) -> lost[0] += rig.verify(f, m)));
+        assertEquals(0, lost[0]);
+        assertEquals(1, rig.counters.sum(ReceiveCounters.TOO_OLD));
+        assertEquals(3 * T / 2 * 3, rig.counters.sum(ReceiveCounters.PACKETS));
+    }
+
+    @Test
+    void shouldCountDuplicatesWithoutTouchingData()
+    {
+        final PlacementRig rig = rig(8, 2, new JavaCopyEngine());
+        rig.place(packets(0, T));
+        final MemorySegment corrupt = traffic.packet(1, 6);
+        corrupt.asSlice(PacketHeaderDescriptor.PAYLOAD_OFFSET, GEOMETRY.payloadBytes()).fill((byte)0x11);
+        rig.place(corrupt, traffic.packet(2, 0));
+        rig.drainFrames(rig::verify);
+        assertEquals(2, rig.counters.sum(ReceiveCounters.DUPLICATES));
+        assertEquals(T / 2 * 3, rig.counters.sum(ReceiveCounters.PACKETS));
+    }
+
+    @Test
+    void shouldRejectEveryMalformedCategoryIntoItsOwnCounter()
+    {
+        final PlacementRig rig = rig(8, 2, new JavaCopyEngine());
+        final int length = GEOMETRY.datagramBytes();
+        rig.place(
+            traffic.packet(TABLE.streams().get(0).streamId(), 0, 0, length - 1, 0),          // short
+            traffic.packet(TABLE.streams().get(0).streamId(), 0, 0, length + 7, 0),          // long
+            traffic.packet(TABLE.streams().get(1).streamId(), 1, 0, 3, 0),                   // too short for a header
+            traffic.packet(StreamId.of(9, 9, 9), 0, 0, length, 0),                           // unknown stream
+            traffic.packet(TABLE.streams().get(2).streamId(), 2, 0, length, 0x100),          // rejected flag
+            traffic.packet(TABLE.streams().get(2).streamId(), 2, 0, length, 0x1),            // harmless flag
+            traffic.packet(TABLE.streams().get(1).streamId(), 1, 3, length, 0));             // seq not a packet start
+        rig.counters.publish();
+        assertEquals(2, rig.counters.total(0, ReceiveCounters.MALFORMED_LENGTH));
+        assertEquals(1, rig.counters.total(rig.counters.unattributed(), ReceiveCounters.MALFORMED_LENGTH));
+        assertEquals(1, rig.counters.total(rig.counters.unattributed(), ReceiveCounters.MALFORMED_UNKNOWN_STREAM));
+        assertEquals(1, rig.counters.total(2, ReceiveCounters.MALFORMED_FLAGS));
+        assertEquals(1, rig.counters.total(1, ReceiveCounters.MALFORMED_OUT_OF_RANGE));
+        assertEquals(1, rig.counters.sum(ReceiveCounters.PACKETS));
+    }
+
+    @Test
+    void shouldRestartAlignmentAfterAnFengineReset()
+    {
+        final PlacementRig rig = rig(16, 2, new JavaCopyEngine());
+        rig.place(packets(100 * T, 102 * T));
+        rig.place(packets(0, 2 * T));
+        final List<Integer> flags = new ArrayList<>();
+        final List<Long> frames = rig.drainFrames((frame, meta) ->
+        {
+            rig.verify(frame, meta);
+            flags.add(FrameMetadataDescriptor.flags(meta));
+        });
+        assertEquals(List.of(100L * T, 101L * T, 0L, (long)T), frames);
+        assertEquals(3, rig.counters.sum(ReceiveCounters.RESETS));
+        assertEquals(FrameMetadataDescriptor.FLAG_RESET, flags.get(1) & FrameMetadataDescriptor.FLAG_RESET);
+        assertEquals(4 * T / 2 * 3, rig.counters.sum(ReceiveCounters.PACKETS));
+    }
+
+    @Test
+    void shouldNeverBlockWhenDownstreamIsFullAndCountBackpressure()
+    {
+        final PlacementRig rig = rig(3, 1, new JavaCopyEngine());
+        rig.place(packets(0, 6 * T));
+        rig.counters.publish();
+        // Three frames fit the buffer; the window publishes two, holds the third, and the rest find no free frame.
+        final long placed = rig.counters.sum(ReceiveCounters.PACKETS);
+        assertEquals(3 * T / 2 * 3, placed);
+        final long dropped = rig.counters.sum(ReceiveCounters.TOO_OLD);
+        assertEquals(3 * T / 2 * 3, dropped);
+        assertEquals(dropped * 2, rig.counters.sum(ReceiveCounters.DROPPED_BACKPRESSURE));
+        rig.drainFrames(rig::verify);
+    }
+
+    @Test
+    void shouldIgnoreAbsurdJumpsUntilConfirmed()
+    {
+        final PlacementRig rig = rig(8, 2, new JavaCopyEngine());
+        rig.place(packets(0, T));
+        rig.place(traffic.packet(0, 1L << 40));
+        rig.counters.publish();
+        assertEquals(1, rig.counters.total(0, ReceiveCounters.MALFORMED_OUT_OF_RANGE));
+        assertEquals(T / 2 * 3, rig.counters.sum(ReceiveCounters.PACKETS));
+        rig.drainFrames(rig::verify);
+    }
+
+    @Test
+    void shouldProduceIdenticalFramesWithStreamingAndJavaCopies()
+    {
+        final CopyEngine streaming = StreamingCopyEngine.load();
+        org.junit.jupiter.api.Assumptions.assumeTrue(streaming != null, "native copy helper not built here");
+        final PlacementRig plain = rig(8, 2, new JavaCopyEngine());
+        final PlacementRig streamed = rig(8, 2, streaming);
+        final List<MemorySegment> traffic = packets(0, 4 * T);
+        traffic.remove(5);
+        traffic.add(2, traffic.remove(9));
+        plain.place(traffic);
+        streamed.place(traffic);
+        final List<byte[]> javaFrames = new ArrayList<>();
+        plain.drainFrames((frame, meta) -> javaFrames.add(frame.toArray(ValueLayout.JAVA_BYTE)));
+        final List<byte[]> nativeFrames = new ArrayList<>();
+        streamed.drainFrames((frame, meta) ->
+        {
+            streamed.verify(frame, meta);
+            nativeFrames.add(frame.toArray(ValueLayout.JAVA_BYTE));
+        });
+        assertEquals(javaFrames.size(), nativeFrames.size());
+        for (int i = 0; i < javaFrames.size(); i++)
+        {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(javaFrames.get(i), nativeFrames.get(i), "frame " + i);
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package org.kotekanj.stages.placement;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.kotekanj.buffer.FrameBuffer;
+import org.kotekanj.buffer.FrameConsumer;
+import org.kotekanj.buffer.FrameMetadataDescriptor;
+import org.kotekanj.buffer.FrameProducer;
+import org.kotekanj.fengine.PacketHeaderDescriptor;
+import org.kotekanj.fengine.SampleFrameLayout;
+import org.kotekanj.fengine.StreamTable;
+import org.kotekanj.log.Log;
+import org.kotekanj.nativeio.HugePages;
+import org.kotekanj.sim.signal.SampleSignal;
+import org.kotekanj.status.MetricsRegistry;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+/**
+ * A receive placement wired to a real frame buffer without a stage or sockets: datagrams in, frames out, with a
+ * byte-by-byte check of every published frame against the signal and its presence map.
+ */
+final class PlacementRig implements AutoCloseable
+{
+    final PlacementPlan plan;
+    final FrameBuffer buffer;
+    final FrameProducer producer;
+    final FrameConsumer consumer;
+    final ReceiveCounters counters;
+    final CopyQueue copies;
+    final FrameWindow window;
+    final PacketPlacer placer;
+    final SampleSignal signal;
+    final StreamTable table;
+
+    PlacementRig(final StreamTable table, final int samplesPerFrame, final int numFrames, final int windowFrames,
+        final SampleSignal signal, final CopyEngine engine)
+    {
+        this.signal = signal;
+        this.table = table;
+        plan = (PlacementPlan)PlacementPlan.build(table, samplesPerFrame);
+        final SampleFrameLayout layout = plan.layout();
+        buffer = new FrameBuffer("frames", numFrames, layout.frameBytes(), HugePages.OFF, -1, null);
+        producer = buffer.producer("/recv");
+        consumer = buffer.consumer("/check");
+        buffer.declareMetadata(FrameMetadataDescriptor.KIND, FrameMetadataDescriptor.length(layout.numFreqs(),
+            plan.numStreams(), plan.rows(), plan.numBlocks()));
+        final MetricsRegistry metrics = MetricsRegistry.inMemory();
+        buffer.allocate(metrics);
+        final String[] ports = new String[plan.numStreams()];
+        java.util.Arrays.fill(ports, "test");
+        counters = new ReceiveCounters(metrics, "/recv", plan, ports);
+        copies = new CopyQueue(1024, engine);
+        final int[] all = new int[plan.numStreams()];
+        java.util.Arrays.setAll(all, i -> i);
+        window = new FrameWindow(producer, plan, copies, counters, all, windowFrames);
+        placer = new PacketPlacer(plan, window, copies, counters, all, samplesPerFrame, 8L * samplesPerFrame,
+            1000L * samplesPerFrame, 4, new Log("/recv", Log.Level.OFF));
+    }
+
+    /** Places datagrams as one batch (copies flushed at the end, as the stage does). */
+    void place(final MemorySegment... datagrams)
+    {
+        for (final MemorySegment datagram : datagrams)
+        {
+            placer.accept(datagram.address(), (int)datagram.byteSize());
+        }
+        copies.flush();
+    }
+
+    void place(final List<MemorySegment> datagrams)
+    {
+        place(datagrams.toArray(new MemorySegment[0]));
+    }
+
+    /** Publishes the window and returns the first sample counter of every published frame, releasing them. */
+    List<Long> drainFrames(final FrameCheck check)
+    {
+        window.publishAll();
+        counters.publish();
+        final List<Long> firstSeqs = new ArrayList<>();
+        int slot;
+        while ((slot = consumer.tryAcquire()) >= 0)
+        {
+            final MemorySegment meta = consumer.metadata(slot);
+            firstSeqs.add(FrameMetadataDescriptor.firstSeq(meta));
+            check.check(consumer.frame(slot), meta);
+            consumer.release();
+        }
+        return firstSeqs;
+    }
+
+    /** Looks at one published frame. */
+    interface FrameCheck
+    {
+        void check(MemorySegment frame, MemorySegment metadata);
+    }
+
+    /**
+     * Every byte of a frame: present cells equal the signal, lost cells and padding are 0x88. Returns the number of
+     * lost (row, freq, block) cells.
+     */
+    long verify(final MemorySegment frame, final MemorySegment meta)
+    {
+        final SampleFrameLayout layout = plan.layout();
+        final long firstSeq = FrameMetadataDescriptor.firstSeq(meta);
+        final int np = plan.geometry().inputsPerPacket();
+        final int spp = plan.geometry().samplesPerPacket();
+        long lost = 0;
+        for (int s = 0; s < plan.numStreams(); s++)
+        {
+            final int block = plan.inputBlock(s);
+            for (int k = 0; k < plan.geometry().freqsPerPacket(); k++)
+            {
+                final int f = plan.freqIndex(s, k);
+                final int freqId = table.streams().get(s).freqIds()[k];
+                for (int t = 0; t < layout.samplesPerFrame(); t++)
+                {
+                    final boolean present = FrameMetadataDescriptor.present(meta, t / spp, f, block);
+                    if (!present && t % spp == 0)
+                    {
+                        lost++;
+                    }
+                    for (int i = 0; i < np; i++)
+                    {
+                        final int input = block * np + i;
+                        final byte expected = present ? signal.sample(firstSeq + t, freqId, input) :
+                            PacketHeaderDescriptor.FILL;
+                        final byte actual = frame.get(JAVA_BYTE, layout.offset(f, t, input));
+                        if (actual != expected)
+                        {
+                            throw new AssertionError("frame at seq " + firstSeq + ": freq index " + f + ", t " + t +
+                                ", input " + input + (present ? " (present)" : " (lost)") + ": expected " +
+                                (expected & 0xFF) + " got " + (actual & 0xFF));
+                        }
+                    }
+                }
+            }
+        }
+        for (int f = 0; f < layout.numFreqs(); f++)
+        {
+            for (int t = 0; t < layout.samplesPerFrame(); t++)
+            {
+                for (int input = plan.numInputs(); input < layout.paddedInputs(); input++)
+                {
+                    if (frame.get(JAVA_BYTE, layout.offset(f, t, input)) != PacketHeaderDescriptor.FILL)
+                    {
+                        throw new AssertionError("padding input " + input + " is not 0x88");
+                    }
+                }
+            }
+        }
+        return lost;
+    }
+
+    @Override
+    public void close()
+    {
+        copies.close();
+        window.close();
+        buffer.close();
+    }
+}
