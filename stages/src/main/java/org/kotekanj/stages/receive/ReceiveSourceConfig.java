@@ -18,7 +18,8 @@ import org.kotekanj.log.Log;
  *   batch_size: 64            # datagrams per poll
  *   socket_buffer_bytes: 67108864
  *   pcap_file: capture.pcap   # source: pcap
- *   interface: lo             # source: af_packet
+ *   interface: lo             # source: af_packet (root only)
+ *   ring_bytes: 67108864      # source: af_packet
  * </pre>
  */
 public final class ReceiveSourceConfig
@@ -37,9 +38,11 @@ public final class ReceiveSourceConfig
     private final int slotSize;
     private final Path pcapFile;
     private final String networkInterface;
+    private final int ringBytes;
 
     private ReceiveSourceConfig(final Kind kind, final String bindAddress, final int[] ports, final int batchSize,
-        final int socketBufferBytes, final int slotSize, final Path pcapFile, final String networkInterface)
+        final int socketBufferBytes, final int slotSize, final Path pcapFile, final String networkInterface,
+        final int ringBytes)
     {
         this.kind = kind;
         this.bindAddress = bindAddress;
@@ -49,6 +52,7 @@ public final class ReceiveSourceConfig
         this.slotSize = slotSize;
         this.pcapFile = pcapFile;
         this.networkInterface = networkInterface;
+        this.ringBytes = ringBytes;
     }
 
     public static ReceiveSourceConfig read(final StageConfig config, final PacketGeometry geometry,
@@ -61,6 +65,11 @@ public final class ReceiveSourceConfig
         final int bufferBytes = (int)Math.min(Integer.MAX_VALUE, config.getLong("socket_buffer_bytes", 64L << 20));
         final String pcap = config.getString("pcap_file", null);
         final String iface = config.getString("interface", "lo");
+        final long ring = config.getLong("ring_bytes", 64L << 20);
+        if (ring < 16L << 20 || ring > 1L << 30)
+        {
+            config.error("ring_bytes", "must be 16 MiB..1 GiB, found " + ring);
+        }
         if (batch < 1 || batch > 1024)
         {
             config.error("batch_size", "must be 1..1024, found " + batch);
@@ -93,7 +102,8 @@ public final class ReceiveSourceConfig
         // One byte more than a well-formed datagram, so an oversized datagram is seen as one and rejected.
         final int slot = (geometry.datagramBytes() + 1 + 63) & ~63;
         return new ReceiveSourceConfig(kind, bind, ports.length == 0 ? new int[] {0} : ports, Math.max(1, batch),
-            Math.max(0, bufferBytes), slot, pcap == null ? null : Path.of(pcap), iface);
+            Math.max(0, bufferBytes), slot, pcap == null ? null : Path.of(pcap), iface,
+            (int)Math.max(16L << 20, Math.min(ring, 1L << 30)));
     }
 
     /** Opens the source (binds sockets, maps rings, opens files). */
@@ -102,6 +112,7 @@ public final class ReceiveSourceConfig
         return switch (kind)
         {
             case NIO -> new NioSource(bindAddress, ports, batchSize, slotSize, socketBufferBytes, log);
+            case AF_PACKET -> new AfPacketSource(networkInterface, bindAddress, ports, ringBytes, log);
             default -> throw new IllegalStateException("source " + kind.name().toLowerCase() + " is not available");
         };
     }

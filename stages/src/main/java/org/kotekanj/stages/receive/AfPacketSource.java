@@ -1,0 +1,284 @@
+package org.kotekanj.stages.receive;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.util.Arrays;
+
+import org.kotekanj.log.Log;
+import org.kotekanj.nativeio.Libc;
+import org.kotekanj.nativeio.NativeException;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static org.kotekanj.stages.receive.PacketRingDescriptor.*;
+
+/**
+ * Receives from an AF_PACKET {@code TPACKET_V3} ring shared with the kernel: no system call on the hot path. The
+ * kernel fills whole blocks of packets; {@link #poll} reads a block's status word, hands out the UDP payloads of the
+ * configured ports in place, and {@link #release} returns the block once its packets are placed. Kernel drop
+ * statistics ({@code PACKET_STATISTICS}) feed the socket-drop metric. Needs root (CAP_NET_RAW).
+ *
+ * <p>A plain UDP socket is also bound on each port (never read) so that the kernel does not answer the senders with
+ * ICMP port-unreachable.
+ */
+public final class AfPacketSource implements PacketSource
+{
+    private static final MethodHandle SOCKET = Libc.downcall("socket",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Libc.captureErrno());
+    private static final MethodHandle SETSOCKOPT = Libc.downcall("setsockopt",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), Libc.captureErrno());
+    private static final MethodHandle GETSOCKOPT = Libc.downcall("getsockopt",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), Libc.captureErrno());
+    private static final MethodHandle BIND = Libc.downcall("bind",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), Libc.captureErrno());
+    private static final MethodHandle MMAP = Libc.downcall("mmap",
+        FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), Libc.captureErrno());
+    private static final MethodHandle MUNMAP = Libc.downcall("munmap",
+        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle CLOSE = Libc.downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle IF_NAMETOINDEX = Libc.downcall("if_nametoindex",
+        FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final int MAP_SHARED = 0x01;
+    private static final int MAP_LOCKED = 0x2000;
+
+    private final Arena arena = Arena.ofShared();
+    private final int fd;
+    private final MemorySegment ring;
+    private final int blockSize;
+    private final int blockCount;
+    private final int[] ports;
+    private final DatagramSocket[] sinks;
+    private final MemorySegment stats;
+    private final MemorySegment statsLength;
+    private final MemorySegment statsErrno;
+    private final String description;
+    private int block;
+    private int packetsLeft;
+    private long packetAddress;
+    private boolean blockHeld;
+    private long drops;
+
+    public AfPacketSource(final String interfaceName, final String bindAddress, final int[] ports,
+        final int ringBytes, final Log log)
+    {
+        this.ports = ports.clone();
+        this.blockSize = 1 << 20;
+        this.blockCount = Math.max(4, ringBytes / blockSize);
+        this.stats = arena.allocate(STATS_LENGTH, 8);
+        this.statsLength = arena.allocate(JAVA_INT);
+        this.statsErrno = Libc.newErrnoCapture(arena);
+        final MemorySegment errno = Libc.newErrnoCapture(arena);
+        try
+        {
+            fd = (int)SOCKET.invokeExact(errno, AF_PACKET, SOCK_RAW, ETH_P_ALL_NETWORK_ORDER);
+            if (fd < 0)
+            {
+                throw failure("socket(AF_PACKET) (needs root or CAP_NET_RAW)", errno);
+            }
+            setInt(errno, PACKET_VERSION, TPACKET_V3, "PACKET_VERSION");
+            setInt(errno, PACKET_IGNORE_OUTGOING, 1, "PACKET_IGNORE_OUTGOING");
+            final MemorySegment req = arena.allocate(REQ_LENGTH, 4);
+            req.set(JAVA_INT, 0, blockSize);
+            req.set(JAVA_INT, 4, blockCount);
+            req.set(JAVA_INT, 8, 2048);
+            req.set(JAVA_INT, 12, (int)((long)blockSize * blockCount / 2048));
+            req.set(JAVA_INT, 16, 2);
+            check((int)SETSOCKOPT.invokeExact(errno, fd, SOL_PACKET, PACKET_RX_RING, req, REQ_LENGTH), errno,
+                "PACKET_RX_RING");
+            final long length = (long)blockSize * blockCount;
+            final MemorySegment mapped = (MemorySegment)MMAP.invokeExact(errno, MemorySegment.NULL, length,
+                Libc.PROT_READ | Libc.PROT_WRITE, MAP_SHARED | MAP_LOCKED, fd, 0L);
+            if (mapped.address() == -1L)
+            {
+                throw failure("mmap of the packet ring", errno);
+            }
+            ring = mapped.reinterpret(length);
+            final int ifindex = (int)IF_NAMETOINDEX.invokeExact(arena.allocateFrom(interfaceName));
+            if (ifindex == 0)
+            {
+                throw new NativeException("no network interface named " + interfaceName, 19);
+            }
+            final MemorySegment address = arena.allocate(SOCKADDR_LL_LENGTH, 4);
+            address.set(JAVA_SHORT, 0, (short)AF_PACKET);
+            address.set(JAVA_SHORT, 2, (short)ETH_P_ALL_NETWORK_ORDER);
+            address.set(JAVA_INT, 4, ifindex);
+            check((int)BIND.invokeExact(errno, fd, address, SOCKADDR_LL_LENGTH), errno, "bind to " + interfaceName);
+        }
+        catch (final RuntimeException e)
+        {
+            arena.close();
+            throw e;
+        }
+        catch (final Throwable t)
+        {
+            arena.close();
+            throw new IllegalStateException(t);
+        }
+        sinks = new DatagramSocket[ports.length];
+        for (int i = 0; i < ports.length; i++)
+        {
+            try
+            {
+                sinks[i] = new DatagramSocket(new InetSocketAddress(bindAddress, ports[i]));
+                sinks[i].setReceiveBufferSize(4096);
+            }
+            catch (final SocketException e)
+            {
+                log.warn("cannot bind a UDP sink on port " + ports[i] + " (" + e.getMessage() +
+                    "); senders may get ICMP port-unreachable");
+            }
+        }
+        description = "af_packet TPACKET_V3 on " + interfaceName + ", ports " + Arrays.toString(ports) + ", ring " +
+            blockCount + " blocks of " + (blockSize >> 20) + " MiB";
+    }
+
+    private void setInt(final MemorySegment errno, final int option, final int value, final String what)
+        throws Throwable
+    {
+        final MemorySegment v = arena.allocate(JAVA_INT);
+        v.set(JAVA_INT, 0, value);
+        check((int)SETSOCKOPT.invokeExact(errno, fd, SOL_PACKET, option, v, 4), errno, what);
+    }
+
+    private static void check(final int rc, final MemorySegment errno, final String what)
+    {
+        if (rc != 0)
+        {
+            throw failure(what, errno);
+        }
+    }
+
+    private static NativeException failure(final String what, final MemorySegment errno)
+    {
+        return new NativeException(what + " failed: " + Libc.strerror(Libc.errno(errno)), Libc.errno(errno));
+    }
+
+    @Override
+    public int poll(final PacketBatch batch)
+    {
+        batch.clear();
+        if (!blockHeld)
+        {
+            final long blockBase = (long)block * blockSize;
+            if ((ring.get(JAVA_INT, blockBase + BLOCK_STATUS_OFFSET) & TP_STATUS_USER) == 0)
+            {
+                return 0;
+            }
+            java.lang.invoke.VarHandle.acquireFence();
+            blockHeld = true;
+            packetsLeft = ring.get(JAVA_INT, blockBase + BLOCK_NUM_PKTS_OFFSET);
+            packetAddress = blockBase + ring.get(JAVA_INT, blockBase + BLOCK_FIRST_PKT_OFFSET);
+        }
+        while (packetsLeft > 0 && batch.count() < batch.capacity())
+        {
+            final long packet = packetAddress;
+            packetsLeft--;
+            packetAddress = packet + ring.get(JAVA_INT, packet + PKT_NEXT_OFFSET);
+            accept(packet, batch);
+        }
+        return batch.count();
+    }
+
+    private void accept(final long packet, final PacketBatch batch)
+    {
+        final long ip = packet + (ring.get(JAVA_SHORT, packet + PKT_NET_OFFSET) & 0xFFFF);
+        if (ring.get(JAVA_BYTE, ip + IPV4_PROTOCOL_OFFSET) != IPV4_PROTOCOL_UDP || (ring.get(JAVA_BYTE, ip) & 0xF0) != 0x40)
+        {
+            return;
+        }
+        final long udp = ip + (ring.get(JAVA_BYTE, ip) & 0x0F) * 4L;
+        final int port = Short.reverseBytes(ring.get(JAVA_SHORT, udp + UDP_DST_PORT_OFFSET)) & 0xFFFF;
+        for (int link = 0; link < ports.length; link++)
+        {
+            if (ports[link] == port)
+            {
+                final int udpLength = Short.reverseBytes(ring.get(JAVA_SHORT, udp + UDP_LENGTH_OFFSET)) & 0xFFFF;
+                final long captured = packet + ring.get(JAVA_INT, packet + PKT_SNAPLEN_OFFSET) +
+                    (ring.get(JAVA_SHORT, packet + PKT_MAC_OFFSET) & 0xFFFF);
+                final int length = (int)Math.min(udpLength - UDP_HEADER_LENGTH, captured - udp - UDP_HEADER_LENGTH);
+                batch.add(ring.address() + udp + UDP_HEADER_LENGTH, Math.max(0, length), link);
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void release(final PacketBatch batch)
+    {
+        if (blockHeld && packetsLeft == 0)
+        {
+            java.lang.invoke.VarHandle.releaseFence();
+            ring.set(JAVA_INT, (long)block * blockSize + BLOCK_STATUS_OFFSET, TP_STATUS_KERNEL);
+            blockHeld = false;
+            block = block + 1 == blockCount ? 0 : block + 1;
+        }
+    }
+
+    @Override
+    public String[] linkLabels()
+    {
+        return Arrays.stream(ports).mapToObj(Integer::toString).toArray(String[]::new);
+    }
+
+    /** Kernel ring drops (all ports of the ring together, reported on link 0). */
+    @Override
+    public synchronized long socketDrops(final int link)
+    {
+        if (link != 0)
+        {
+            return -1;
+        }
+        try
+        {
+            statsLength.set(JAVA_INT, 0, STATS_LENGTH);
+            final int rc = (int)GETSOCKOPT.invokeExact(statsErrno, fd, SOL_PACKET, PACKET_STATISTICS,
+                stats, statsLength);
+            if (rc == 0)
+            {
+                drops += stats.get(JAVA_INT, STATS_DROPS_OFFSET) & 0xFFFFFFFFL;
+            }
+        }
+        catch (final Throwable t)
+        {
+            return drops;
+        }
+        return drops;
+    }
+
+    @Override
+    public String describe()
+    {
+        return description;
+    }
+
+    @Override
+    public void close()
+    {
+        for (final DatagramSocket sink : sinks)
+        {
+            if (sink != null)
+            {
+                sink.close();
+            }
+        }
+        try
+        {
+            final int unmapped = (int)MUNMAP.invokeExact(ring, ring.byteSize());
+            final int closed = (int)CLOSE.invokeExact(fd);
+            assert unmapped == 0 && closed == 0;
+        }
+        catch (final Throwable t)
+        {
+            // Closing: the kernel reclaims the ring with the process anyway.
+        }
+        arena.close();
+    }
+}
