@@ -29,12 +29,16 @@ public final class FrameBuffer implements AutoCloseable
     /** Longs between cursors: 128 bytes, two cache lines, so adjacent-line prefetch does not cause false sharing. */
     static final int PAD = 16;
     static final VarHandle CURSOR = MethodHandles.arrayElementVarHandle(long[].class);
-    /** Tags are stored with the low {@value #TAG_SEQUENCE_BITS} bits of the frame sequence they belong to. */
-    static final int TAG_SEQUENCE_BITS = 24;
-    static final long TAG_SEQUENCE_MASK = (1L << TAG_SEQUENCE_BITS) - 1;
+    /**
+     * Tags are stored with the low {@value #TAG_LAP_BITS} bits of the lap (sequence / numFrames) they belong to:
+     * consecutive uses of a slot differ by one lap, and producers are never a lap apart, so 15 bits always tell a
+     * current agreement from a stale one.
+     */
+    static final int TAG_LAP_BITS = 15;
+    static final long TAG_LAP_MASK = (1L << TAG_LAP_BITS) - 1;
     static final long TAG_UNSET = -1L;
-    /** Largest tag {@link FrameProducer#agree} accepts (40 bits: a 48-bit sample counter over frames of >= 256). */
-    public static final long MAX_TAG = (1L << (63 - TAG_SEQUENCE_BITS)) - 1;
+    /** Largest tag {@link FrameProducer#agree} accepts: any 48-bit sample counter or frame index. */
+    public static final long MAX_TAG = (1L << (63 - TAG_LAP_BITS)) - 1;
 
     private final String name;
     private final int numFrames;
@@ -221,8 +225,8 @@ public final class FrameBuffer implements AutoCloseable
     }
 
     /**
-     * The tag of frame {@code sequence}: the first proposal wins, later callers get the winner. Lock-free (one CAS),
-     * valid while every producer is within {@code numFrames} of each other, which claiming guarantees.
+     * The tag of frame {@code sequence}: the first proposal wins, later callers get the winner. Lock-free (one CAS);
+     * valid because every producer is within {@code numFrames} of the others, which claiming guarantees.
      */
     long agree(final long sequence, final long proposal)
     {
@@ -231,13 +235,14 @@ public final class FrameBuffer implements AutoCloseable
             throw new IllegalArgumentException("frame tag out of range: " + proposal);
         }
         final int slot = slotOf(sequence);
-        final long mine = proposal << TAG_SEQUENCE_BITS | (sequence & TAG_SEQUENCE_MASK);
+        final long lap = sequence / numFrames & TAG_LAP_MASK;
+        final long mine = proposal << TAG_LAP_BITS | lap;
         while (true)
         {
             final long current = (long)CURSOR.getAcquire(agreedTags, slot);
-            if (current != TAG_UNSET && (current & TAG_SEQUENCE_MASK) == (sequence & TAG_SEQUENCE_MASK))
+            if (current != TAG_UNSET && (current & TAG_LAP_MASK) == lap)
             {
-                return current >>> TAG_SEQUENCE_BITS;
+                return current >>> TAG_LAP_BITS;
             }
             if (CURSOR.compareAndSet(agreedTags, slot, current, mine))
             {

@@ -9,7 +9,10 @@ import java.lang.foreign.MemorySegment;
  */
 public interface CopyEngine
 {
-    /** Copies the first {@code count} entries of {@code queue}; all stores are visible when this returns. */
+    /**
+     * Copies the first {@code count} entries of {@code queue} (a heap or native segment in
+     * {@link CopyQueueDescriptor} layout); all stores are visible when this returns.
+     */
     void copyBatch(MemorySegment queue, int count);
 
     /** Fills {@code length} bytes at absolute address {@code address} with {@code value}. */

@@ -1,18 +1,19 @@
 package org.kotekanj.stages.placement;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 /**
- * The copies one receive batch queues: (source, destination, length) runs, executed by one {@link CopyEngine} call
- * when the batch ends or before a frame they touch is published. Off-heap, so the native helper reads it directly.
+ * The copies one receive batch queues: (source, destination, length) runs in {@link CopyQueueDescriptor} layout,
+ * executed by one {@link CopyEngine} call when the batch ends or before a frame they touch is published. The queue
+ * is a plain {@code long[]} (queueing is three array stores); the native helper reads it in place through a critical
+ * downcall with heap access.
  */
 public final class CopyQueue implements AutoCloseable
 {
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment entries;
+    private static final int LONGS_PER_ENTRY = CopyQueueDescriptor.ENTRY_LENGTH / Long.BYTES;
+
+    private final long[] entries;
+    private final MemorySegment view;
     private final int capacity;
     private final CopyEngine engine;
     private int count;
@@ -21,7 +22,8 @@ public final class CopyQueue implements AutoCloseable
     {
         this.capacity = capacity;
         this.engine = engine;
-        this.entries = arena.allocate((long)capacity * CopyQueueDescriptor.ENTRY_LENGTH, 64);
+        this.entries = new long[capacity * LONGS_PER_ENTRY];
+        this.view = MemorySegment.ofArray(entries);
     }
 
     /** Queues one run; flushes first if the queue is full. */
@@ -31,10 +33,10 @@ public final class CopyQueue implements AutoCloseable
         {
             flush();
         }
-        final long entry = (long)count * CopyQueueDescriptor.ENTRY_LENGTH;
-        entries.set(JAVA_LONG, entry + CopyQueueDescriptor.SRC_OFFSET, src);
-        entries.set(JAVA_LONG, entry + CopyQueueDescriptor.DST_OFFSET, dst);
-        entries.set(JAVA_LONG, entry + CopyQueueDescriptor.LENGTH_OFFSET, length);
+        final int entry = count * LONGS_PER_ENTRY;
+        entries[entry] = src;
+        entries[entry + 1] = dst;
+        entries[entry + 2] = length;
         count++;
     }
 
@@ -43,7 +45,7 @@ public final class CopyQueue implements AutoCloseable
     {
         if (count > 0)
         {
-            engine.copyBatch(entries, count);
+            engine.copyBatch(view, count);
             count = 0;
         }
     }
@@ -61,6 +63,6 @@ public final class CopyQueue implements AutoCloseable
     @Override
     public void close()
     {
-        arena.close();
+        count = 0;
     }
 }

@@ -50,6 +50,8 @@ public final class FrameWindow implements AutoCloseable
     private final long rowBytesStride;
     private final int samplesPerPacket;
     private final int inputsPerPacket;
+    private final long presenceOffset;
+    private final long presenceRowStride;
     private int open;
     private long lastFrame = -1;
     private int pendingFlags;
@@ -76,6 +78,8 @@ public final class FrameWindow implements AutoCloseable
         this.rowBytesStride = layout.paddedInputs();
         this.samplesPerPacket = plan.geometry().samplesPerPacket();
         this.inputsPerPacket = plan.geometry().inputsPerPacket();
+        this.presenceOffset = FrameMetadataDescriptor.presenceOffset(layout.numFreqs(), plan.numStreams());
+        this.presenceRowStride = (long)layout.numFreqs() * plan.numBlocks();
         final long fillLength = Math.max(inputsPerPacket, layout.paddedInputs());
         this.fillSource = arena.allocate(fillLength, 64);
         fillSource.fill(PacketHeaderDescriptor.FILL);
@@ -279,10 +283,10 @@ public final class FrameWindow implements AutoCloseable
         {
             final int block = plan.inputBlock(stream);
             final long blockOffset = (long)block * inputsPerPacket;
+            final long cell = presenceOffset + (long)plan.freqIndex(stream, 0) * plan.numBlocks() + block;
             for (int row = 0; row < rows; row++)
             {
-                if (meta.get(JAVA_BYTE, FrameMetadataDescriptor.presenceIndex(meta, row, plan.freqIndex(stream, 0),
-                    block)) != 0)
+                if (meta.get(JAVA_BYTE, cell + row * presenceRowStride) != 0)
                 {
                     continue;
                 }

@@ -25,6 +25,7 @@ public final class PacketClassifier
     private final int datagramBytes;
     private final boolean flagWord;
     private final int rejectMask;
+    private final long packetMask;
     private final long samplesPerPacket;
 
     public PacketClassifier(final PlacementPlan plan)
@@ -35,6 +36,7 @@ public final class PacketClassifier
         this.flagWord = geometry.flagWord();
         this.rejectMask = geometry.flagRejectMask();
         this.samplesPerPacket = geometry.samplesPerPacket();
+        this.packetMask = Long.bitCount(samplesPerPacket) == 1 ? samplesPerPacket - 1 : -1;
     }
 
     /**
@@ -57,7 +59,7 @@ public final class PacketClassifier
             return FLAGS;
         }
         final long seq = PacketHeaderDescriptor.seq(ALL, address);
-        if (seq % samplesPerPacket != 0)
+        if (packetMask >= 0 ? (seq & packetMask) != 0 : seq % samplesPerPacket != 0)
         {
             return OUT_OF_RANGE;
         }

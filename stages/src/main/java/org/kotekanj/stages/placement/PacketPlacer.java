@@ -38,6 +38,10 @@ public final class PacketPlacer
     private final long resetThreshold;
     private final long maxJump;
     private final int jumpConfirmations;
+    private final int frameShift;
+    private final int rowShift;
+    private final long presenceOffset;
+    private final int presenceFreqStride;
 
     /**
      * @param startTolerance     samples after a frame boundary within which a stream may start in that frame.
@@ -75,6 +79,11 @@ public final class PacketPlacer
         this.resetThreshold = resetThreshold;
         this.maxJump = maxJump;
         this.jumpConfirmations = jumpConfirmations;
+        final long frameLength = plan.layout().samplesPerFrame();
+        this.frameShift = Long.bitCount(frameLength) == 1 ? Long.numberOfTrailingZeros(frameLength) : -1;
+        this.rowShift = Integer.bitCount(samplesPerPacket) == 1 ? Integer.numberOfTrailingZeros(samplesPerPacket) : -1;
+        this.presenceOffset = FrameMetadataDescriptor.presenceOffset(plan.layout().numFreqs(), plan.numStreams());
+        this.presenceFreqStride = plan.numBlocks();
     }
 
     /** Places (or counts the rejection of) one datagram at an absolute address. */
@@ -97,7 +106,7 @@ public final class PacketPlacer
         {
             return;
         }
-        final long frame = seq / samplesPerFrame;
+        final long frame = frameShift >= 0 ? seq >>> frameShift : seq / samplesPerFrame;
         final int timeInFrame = (int)(seq - frame * samplesPerFrame);
         if (!started[stream])
         {
@@ -122,9 +131,10 @@ public final class PacketPlacer
             return;
         }
         final MemorySegment meta = window.metadata(entry);
-        final int row = timeInFrame / samplesPerPacket;
+        final int row = rowShift >= 0 ? timeInFrame >>> rowShift : timeInFrame / samplesPerPacket;
         final int block = plan.inputBlock(stream);
-        if (meta.get(JAVA_BYTE, FrameMetadataDescriptor.presenceIndex(meta, row, plan.freqIndex(stream, 0), block)) != 0)
+        final long rowPresence = presenceOffset + (long)row * plan.layout().numFreqs() * presenceFreqStride + block;
+        if (meta.get(JAVA_BYTE, rowPresence + (long)plan.freqIndex(stream, 0) * presenceFreqStride) != 0)
         {
             counters.increment(stream, ReceiveCounters.DUPLICATES);
             return;
@@ -136,7 +146,7 @@ public final class PacketPlacer
         for (int k = 0; k < freqsPerPacket; k++)
         {
             final int freq = plan.freqIndex(stream, k);
-            meta.set(JAVA_BYTE, FrameMetadataDescriptor.presenceIndex(meta, row, freq, block), (byte)1);
+            meta.set(JAVA_BYTE, rowPresence + (long)freq * presenceFreqStride, (byte)1);
             final long freqRow = ((long)freq * samplesPerFrame + timeInFrame) * rowStride + blockOffset;
             for (int t = 0; t < samplesPerPacket; t++)
             {

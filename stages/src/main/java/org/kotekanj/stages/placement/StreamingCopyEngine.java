@@ -35,7 +35,7 @@ public final class StreamingCopyEngine implements CopyEngine
     {
         final Linker linker = Linker.nativeLinker();
         copyBatch = linker.downcallHandle(library.find("kj_copy_batch").orElseThrow(),
-            FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT), Linker.Option.critical(false));
+            FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT), Linker.Option.critical(true));
         fill = linker.downcallHandle(library.find("kj_fill").orElseThrow(),
             FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG, JAVA_BYTE), Linker.Option.critical(false));
     }
