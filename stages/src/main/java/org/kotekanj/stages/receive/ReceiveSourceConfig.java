@@ -39,6 +39,7 @@ public final class ReceiveSourceConfig
     private final Path pcapFile;
     private final String networkInterface;
     private final int ringBytes;
+    private final int[] pcapPorts;
 
     private ReceiveSourceConfig(final Kind kind, final String bindAddress, final int[] ports, final int batchSize,
         final int socketBufferBytes, final int slotSize, final Path pcapFile, final String networkInterface,
@@ -53,6 +54,7 @@ public final class ReceiveSourceConfig
         this.pcapFile = pcapFile;
         this.networkInterface = networkInterface;
         this.ringBytes = ringBytes;
+        this.pcapPorts = kind == Kind.PCAP && ports.length == 1 && ports[0] == 0 ? new int[0] : ports;
     }
 
     public static ReceiveSourceConfig read(final StageConfig config, final PacketGeometry geometry,
@@ -73,6 +75,10 @@ public final class ReceiveSourceConfig
         if (batch < 1 || batch > 1024)
         {
             config.error("batch_size", "must be 1..1024, found " + batch);
+        }
+        if (kind == Kind.RECVMMSG && batch > 64)
+        {
+            config.error("batch_size", "recvmmsg batches hold at most 64 datagrams, found " + batch);
         }
         if (kind != Kind.PCAP)
         {
@@ -111,9 +117,10 @@ public final class ReceiveSourceConfig
     {
         return switch (kind)
         {
+            case RECVMMSG -> new RecvmmsgSource(bindAddress, ports, batchSize, slotSize, socketBufferBytes, log);
             case NIO -> new NioSource(bindAddress, ports, batchSize, slotSize, socketBufferBytes, log);
             case AF_PACKET -> new AfPacketSource(networkInterface, bindAddress, ports, ringBytes, log);
-            default -> throw new IllegalStateException("source " + kind.name().toLowerCase() + " is not available");
+            case PCAP -> new PcapSource(pcapFile, pcapPorts, batchSize, slotSize);
         };
     }
 

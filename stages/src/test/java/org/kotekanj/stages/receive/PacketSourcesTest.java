@@ -89,6 +89,44 @@ class PacketSourcesTest
     }
 
     @Test
+    void shouldReceiveEveryDatagramWithRecvmmsgInBatches() throws IOException
+    {
+        final int[] ports = {freePort(), freePort(), freePort()};
+        try (RecvmmsgSource source = new RecvmmsgSource("127.0.0.1", ports, 64, 256, 1 << 20, LOG))
+        {
+            final List<byte[]> sent = send(ports, 300);
+            final int[] links = new int[3];
+            final List<byte[]> received = receive(source, 300, links);
+            assertEquals(300, received.size());
+            assertEquals(100, links[2]);
+            received.sort(PacketSourcesTest::compare);
+            sent.sort(PacketSourcesTest::compare);
+            for (int i = 0; i < sent.size(); i++)
+            {
+                assertArrayEquals(sent.get(i), received.get(i));
+            }
+            assertEquals(0, source.socketDrops(0));
+        }
+    }
+
+    @Test
+    void shouldReportKernelDropsFromTheOverflowCounter() throws IOException
+    {
+        final int[] ports = {freePort()};
+        try (RecvmmsgSource source = new RecvmmsgSource("127.0.0.1", ports, 64, 256, 1, LOG))
+        {
+            send(ports, 2000);
+            final int[] links = new int[1];
+            final List<byte[]> received = receive(source, 2000, links);
+            org.junit.jupiter.api.Assertions.assertTrue(received.size() < 2000, "a tiny socket buffer drops");
+            // The kernel attaches its drop count to the next datagram it queues.
+            send(ports, 1);
+            assertEquals(1, receive(source, 1, links).size());
+            assertEquals(2000 - received.size(), source.socketDrops(0), "every drop reported by SO_RXQ_OVFL");
+        }
+    }
+
+    @Test
     void shouldReceiveFromTheKernelRingWithAfPacket() throws IOException
     {
         assumeTrue("root".equals(System.getProperty("user.name")), "AF_PACKET needs root");
