@@ -55,6 +55,7 @@ public final class FrameWindow implements AutoCloseable
     private int open;
     private long lastFrame = -1;
     private int pendingFlags;
+    private long[] countingEnd;
     private long published;
 
     public FrameWindow(final FrameProducer producer, final PlacementPlan plan, final CopyQueue copies,
@@ -166,7 +167,7 @@ public final class FrameWindow implements AutoCloseable
         }
     }
 
-    /** Publishes every open frame and forgets the window's position (after a reset, or at shutdown). */
+    /** Publishes every open frame and forgets the window's position (after a reset). */
     public void restart()
     {
         publishAll();
@@ -178,6 +179,25 @@ public final class FrameWindow implements AutoCloseable
         while (open > 0)
         {
             publishOldest();
+        }
+    }
+
+    /**
+     * Publishes every open frame at shutdown. The cells after each stream's last packet are filled and flagged like
+     * any lost cell, but not counted as lost samples: they had not arrived yet, they were not lost on the way.
+     *
+     * @param endOfStream per stream, the sample counter after its last packet (samples from there on are not counted).
+     */
+    public void publishAllAtEnd(final long[] endOfStream)
+    {
+        countingEnd = endOfStream;
+        try
+        {
+            publishAll();
+        }
+        finally
+        {
+            countingEnd = null;
         }
     }
 
@@ -290,7 +310,10 @@ public final class FrameWindow implements AutoCloseable
                 {
                     continue;
                 }
-                counters.add(stream, ReceiveCounters.LOST_SAMPLES, samplesPerPacket);
+                if (countingEnd == null || frames[0] * samplesPerFrame + (long)row * samplesPerPacket < countingEnd[stream])
+                {
+                    counters.add(stream, ReceiveCounters.LOST_SAMPLES, samplesPerPacket);
+                }
                 lostCells += freqsPerPacket;
                 for (int k = 0; k < freqsPerPacket; k++)
                 {

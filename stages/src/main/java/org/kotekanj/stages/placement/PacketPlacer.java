@@ -242,6 +242,17 @@ public final class PacketPlacer
         }
     }
 
+    /** Per stream, the sample counter after the newest packet seen (0 if none): where each stream's data ends. */
+    public long[] endOfStreams()
+    {
+        final long[] end = new long[maxSeq.length];
+        for (int s = 0; s < end.length; s++)
+        {
+            end[s] = maxSeq[s] < 0 ? 0 : maxSeq[s] + samplesPerPacket;
+        }
+        return end;
+    }
+
     public boolean started(final int stream)
     {
         return started[stream];

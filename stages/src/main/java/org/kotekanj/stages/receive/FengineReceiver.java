@@ -37,6 +37,8 @@ import org.kotekanj.status.MetricNames;
  *   source: recvmmsg           # recvmmsg | nio | af_packet | pcap
  *   ports: [10000, 10001, 10002, 10003]
  *   samples_per_frame: 49152   # frames hold T samples, aligned to multiples of T
+ *   window_frames: 2           # open frames: late packets within them are placed, older ones are too old
+ *   start_delay_seconds: 0     # bind, then wait before polling (lets socket queues fill: drain-rate benchmarks)
  * </pre>
  */
 public final class FengineReceiver extends Stage
@@ -54,12 +56,16 @@ public final class FengineReceiver extends Stage
     private final AtomicCounter idleRatio;
     private final AtomicCounter[] socketDrops;
     private final long idlePublishNanos;
+    private final long startDelayNanos;
+    private long pollFromNanos;
     private PacketSource source;
     private long polls;
     private long emptyPolls;
     private long lastPolls;
     private long lastEmptyPolls;
     private long lastDataNanos;
+    private long firstPacketNanos;
+    private long lastPacketNanos;
 
     public FengineReceiver(final StageContext context)
     {
@@ -103,6 +109,7 @@ public final class FengineReceiver extends Stage
         final long maxJump = config.getLong("max_seq_jump_samples", 1000L * samplesPerFrame);
         final int confirmations = config.getInt("jump_confirmations", 8);
         idlePublishNanos = (long)(config.getDouble("idle_publish_ms", 500) * 1e6);
+        startDelayNanos = (long)(config.getDouble("start_delay_seconds", 0) * 1e9);
         final String copy = config.getString("copy", "streaming");
         CopyEngine engine = new JavaCopyEngine();
         if ("streaming".equals(copy))
@@ -150,11 +157,16 @@ public final class FengineReceiver extends Stage
         source = sourceConfig.open(log);
         log.info("receiving: " + source.describe() + "; copies: " + copies.engine().name());
         lastDataNanos = System.nanoTime();
+        pollFromNanos = lastDataNanos + startDelayNanos;
     }
 
     @Override
     public int doWork()
     {
+        if (startDelayNanos > 0 && System.nanoTime() < pollFromNanos)
+        {
+            return 0;
+        }
         polls++;
         final int received = source.poll(batch);
         if (received == 0)
@@ -172,6 +184,11 @@ public final class FengineReceiver extends Stage
         counters.publish();
         batchSizes.record(received);
         lastDataNanos = System.nanoTime();
+        if (firstPacketNanos == 0)
+        {
+            firstPacketNanos = lastDataNanos;
+        }
+        lastPacketNanos = lastDataNanos;
         return received;
     }
 
@@ -194,7 +211,7 @@ public final class FengineReceiver extends Stage
     @Override
     public boolean onDrain()
     {
-        window.publishAll();
+        window.publishAllAtEnd(placer.endOfStreams());
         counters.publish();
         return true;
     }
@@ -241,6 +258,23 @@ public final class FengineReceiver extends Stage
     public ReceiveCounters counters()
     {
         return counters;
+    }
+
+    /** {@code System.nanoTime()} of the first and the latest batch with data (0 before any), for rate measurements. */
+    public long firstPacketNanos()
+    {
+        return firstPacketNanos;
+    }
+
+    public long lastPacketNanos()
+    {
+        return lastPacketNanos;
+    }
+
+    /** Fraction of polls since start that found nothing. */
+    public double idleFraction()
+    {
+        return polls == 0 ? 0 : (double)emptyPolls / polls;
     }
 
     @Override

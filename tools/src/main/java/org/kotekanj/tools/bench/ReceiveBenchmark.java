@@ -1,0 +1,130 @@
+package org.kotekanj.tools.bench;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.Locale;
+
+import org.kotekanj.config.ConfigErrors;
+import org.kotekanj.config.ConfigNode;
+import org.kotekanj.config.YamlConfigLoader;
+import org.kotekanj.rest.EndpointRegistry;
+import org.kotekanj.stage.Pipeline;
+import org.kotekanj.stage.PipelineBuilder;
+import org.kotekanj.stage.StageRegistry;
+import org.kotekanj.stages.placement.ReceiveCounters;
+import org.kotekanj.stages.receive.FengineReceiver;
+import org.kotekanj.status.MetricsRegistry;
+
+/**
+ * Runs the receive stage alone against traffic from another process (fpeer, or our simulator) for a bounded time and
+ * prints what it measured: packets, payload rate from first to last packet, lost samples, too-old, kernel drops, the
+ * receive core's idle fraction and the GC cycles during the run (0 = no allocation in steady state).
+ *
+ * <pre>
+ * ReceiveBenchmark SOURCE PORT LINKS SECONDS [DELAY_SECONDS]
+ *   SOURCE  recvmmsg | nio | af_packet
+ *   traffic: the chime geometry (S=2, F_p=4, N_p=512, 774-byte footer) with stream_id = link index, as
+ *            `fpeer send PORT 2 4 512 774 LINKS SECONDS` sends it; frames of 4 freqs x 16384 samples x 2048 inputs
+ *   DELAY   start receiving only after this long (the socket queues fill first): measures the drain rate
+ * </pre>
+ */
+public final class ReceiveBenchmark
+{
+    private ReceiveBenchmark()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        if (args.length < 4)
+        {
+            System.err.println("usage: ReceiveBenchmark recvmmsg|nio|af_packet PORT LINKS SECONDS [DELAY_SECONDS]");
+            System.exit(2);
+        }
+        final String source = args[0];
+        final int port = Integer.parseInt(args[1]);
+        final int links = Integer.parseInt(args[2]);
+        final double seconds = Double.parseDouble(args[3]);
+        final double delay = args.length > 4 ? Double.parseDouble(args[4]) : 0;
+        final StringBuilder streams = new StringBuilder();
+        final StringBuilder ports = new StringBuilder();
+        for (int link = 0; link < links; link++)
+        {
+            streams.append("    - {stream_id: ").append(link).append(", freq_base: 0, input_block: ").append(link)
+                .append("}\n");
+            ports.append(link == 0 ? "" : ", ").append(port + link);
+        }
+        final String yaml = """
+            frames:
+              kotekan_buffer: standard
+              num_frames: 8
+              frame_size: 4 * 16384 * %d * 512
+            recv:
+              kotekan_stage: FengineReceiver
+              out_buf: frames
+              source: %s
+              bind_address: 127.0.0.1
+              ports: [%s]
+              socket_buffer_bytes: 268435456
+              profile: generic
+              samples_per_packet: 2
+              freqs_per_packet: 4
+              inputs_per_packet: 512
+              footer_bytes: 774
+              flag_word: false
+              samples_per_frame: 16384
+              window_frames: 2
+              start_delay_seconds: %s
+              streams:
+            %s
+            sink:
+              kotekan_stage: FrameSink
+              in_buf: frames
+            """.formatted(links, source, ports, delay, streams);
+        final ConfigErrors errors = new ConfigErrors();
+        final ConfigNode root = YamlConfigLoader.parse(yaml, "receive-benchmark", errors);
+        final MetricsRegistry metrics = MetricsRegistry.inMemory();
+        final Pipeline pipeline = PipelineBuilder.build(root, StageRegistry.discover(), metrics, errors);
+        errors.throwIfAny();
+        pipeline.start(metrics, new EndpointRegistry());
+        final FengineReceiver receiver = (FengineReceiver)pipeline.stage("/recv");
+        Thread.sleep(1000 + (long)(delay * 1000));
+        final long gcBefore = gcCount();
+        pipeline.awaitStages(Duration.ofMillis((long)(seconds * 1000)));
+        final long gcDuring = gcCount() - gcBefore;
+        pipeline.stop();
+        final ReceiveCounters counters = receiver.counters();
+        final long packets = counters.sum(ReceiveCounters.PACKETS);
+        final double span = Math.max(1e-9, (receiver.lastPacketNanos() - receiver.firstPacketNanos()) / 1e9);
+        long drops = 0;
+        for (final String line : metrics.prometheus().split("\n"))
+        {
+            if (line.startsWith("kotekan_rx_socket_drops_total"))
+            {
+                drops += (long)Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        System.out.printf(Locale.ROOT, "kotekan-j recv source=%s pkts=%d rate=%.0f kpps %.2f Gb/s (payload, first to " +
+            "last packet) lost_samples=%d too_old=%d duplicates=%d malformed=%d socket_drops=%d idle=%.3f " +
+            "gc_cycles_in_steady_state=%d%n",
+            source, packets, packets / span / 1e3, packets * 4096.0 * 8 / span / 1e9,
+            counters.sum(ReceiveCounters.LOST_SAMPLES), counters.sum(ReceiveCounters.TOO_OLD),
+            counters.sum(ReceiveCounters.DUPLICATES),
+            counters.sum(ReceiveCounters.MALFORMED_LENGTH) + counters.sum(ReceiveCounters.MALFORMED_FLAGS) +
+                counters.sum(ReceiveCounters.MALFORMED_UNKNOWN_STREAM) +
+                counters.sum(ReceiveCounters.MALFORMED_OUT_OF_RANGE),
+            drops, receiver.idleFraction(), gcDuring);
+        System.exit(0);
+    }
+
+    private static long gcCount()
+    {
+        long count = 0;
+        for (final GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans())
+        {
+            count += Math.max(0, bean.getCollectionCount());
+        }
+        return count;
+    }
+}
