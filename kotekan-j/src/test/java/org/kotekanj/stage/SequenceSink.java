@@ -3,6 +3,7 @@ package org.kotekanj.stage;
 import java.util.concurrent.locks.LockSupport;
 
 import org.kotekanj.buffer.FrameConsumer;
+import org.kotekanj.log.Log;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
@@ -16,6 +17,7 @@ public final class SequenceSink extends Stage
     private final long offset;
     private final long delayNanos;
     private final StageProbe probe = new StageProbe();
+    private final Log log;
     private volatile long consumed;
     private volatile long mismatches;
     private volatile long consumedAtClose = -1;
@@ -26,6 +28,7 @@ public final class SequenceSink extends Stage
         in = context.inBuffer("in_buf");
         offset = context.config().getLong("offset", 0);
         delayNanos = context.config().getLong("delay_us", 0) * 1000;
+        log = context.log();
         if (in != null)
         {
             context.requireMinFrameSize(in.buffer(), offset + 8, "a sequence number at byte " + offset);
@@ -64,6 +67,7 @@ public final class SequenceSink extends Stage
     public void onClose()
     {
         consumedAtClose = consumed;
+        log.info("consumed " + consumed + " frames, " + mismatches + " out of sequence");
         probe.closed();
     }
 

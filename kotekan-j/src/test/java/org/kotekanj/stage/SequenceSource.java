@@ -1,6 +1,7 @@
 package org.kotekanj.stage;
 
 import org.kotekanj.buffer.FrameProducer;
+import org.kotekanj.log.Log;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
@@ -14,6 +15,7 @@ public final class SequenceSource extends Stage
     private final long offset;
     private final long limit;
     private final StageProbe probe = new StageProbe();
+    private final Log log;
     private volatile long produced;
 
     public SequenceSource(final StageContext context)
@@ -22,6 +24,7 @@ public final class SequenceSource extends Stage
         out = context.outBuffer("out_buf");
         offset = context.config().getLong("offset", 0);
         limit = context.config().getLong("num_frames_to_generate", 0);
+        log = context.log();
         if (out != null)
         {
             context.requireMinFrameSize(out.buffer(), offset + 8, "a sequence number at byte " + offset);
@@ -62,6 +65,7 @@ public final class SequenceSource extends Stage
     @Override
     public void onClose()
     {
+        log.info("produced " + produced + " frames");
         probe.closed();
     }
 
