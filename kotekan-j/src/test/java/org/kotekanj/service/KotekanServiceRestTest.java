@@ -287,4 +287,46 @@ class KotekanServiceRestTest
             assertEquals(404, get("/controlled/x").status());
         }
     }
+
+    @Test
+    void shouldStartANewConfigOnceThePreviousOneFinishedOrFailed() throws Exception
+    {
+        open(true);
+        final String finite = PIPELINE.replace("source: {kotekan_stage: SequenceSource, out_buf: buf}",
+            "source: {kotekan_stage: SequenceSource, out_buf: buf, num_frames_to_generate: 20}")
+            .replace("control: {kotekan_stage: ControlledStage, updatable: gains}", "");
+        final String failing = PIPELINE.replace("sink: {kotekan_stage: SequenceSink, in_buf: buf, delay_us: 50}",
+            "sink: {kotekan_stage: FailingStage, in_buf: buf, fail_at_frame: 3}");
+        for (final String config : List.of(finite, failing, finite, failing))
+        {
+            final Answer started = send("POST", "/start", config);
+            assertEquals(200, started.status(), started.body());
+            awaitAllStagesClosed();
+        }
+        assertTrue(get("/status").json().path("failure").asText()
+            .startsWith("stage /sink (FailingStage) failed: java.lang.IllegalStateException: boom at frame 3"));
+        final Answer stopped = send("POST", "/stop", null);
+        assertEquals(200, stopped.status(), stopped.body());
+        assertEquals("failed", stopped.json().path("state").asText());
+    }
+
+    private void awaitAllStagesClosed() throws Exception
+    {
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true)
+        {
+            final JsonNode stages = get("/status").json().path("stages");
+            boolean open = false;
+            for (final JsonNode stage : stages)
+            {
+                open |= !stage.path("state").asText().equals("closed");
+            }
+            if (!open)
+            {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, "stages still open: " + stages);
+            Thread.sleep(10);
+        }
+    }
 }
