@@ -275,7 +275,8 @@ public final class Pipeline
         final boolean drained = awaitStages(shutdownTimeout);
         if (!drained)
         {
-            log.warn("drain did not finish in " + shutdownTimeout.toMillis() / 1000.0 + " s; closing the remaining stages");
+            log.warn("drain did not finish in " + shutdownTimeout.toMillis() / 1000.0 +
+                " s; closing the remaining stages");
             for (final StageAgent stage : stages)
             {
                 stage.force();

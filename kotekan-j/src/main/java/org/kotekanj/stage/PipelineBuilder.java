@@ -257,8 +257,8 @@ public final class PipelineBuilder
         for (final FrameBuffer buffer : buffers.values())
         {
             // Saturating: sizes are read from the config, and a wrapped sum would pass the check.
-            final long bytes = Math.multiplyHigh(buffer.frameSize(), buffer.numFrames()) == 0 ?
-                buffer.frameSize() * buffer.numFrames() : Long.MAX_VALUE;
+            final long bytes = buffer.frameSize() > Long.MAX_VALUE / buffer.numFrames() ? Long.MAX_VALUE :
+                buffer.frameSize() * buffer.numFrames();
             total = bytes > Long.MAX_VALUE - total ? Long.MAX_VALUE : total + bytes;
         }
         final long ram = memTotal();

@@ -84,7 +84,8 @@ class KotekanServiceRestTest
     private Answer send(final String method, final String path, final String body) throws Exception
     {
         final HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.restPort() + path))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() :
+                HttpRequest.BodyPublishers.ofString(body))
             .build();
         final HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
@@ -167,7 +168,8 @@ class KotekanServiceRestTest
             assertEquals("text/plain; version=0.0.4; charset=utf-8", metrics.contentType());
             samples = PrometheusFormat.validate(metrics.body());
         }
-        while (samples.get("kotekan_stage_work_cycles_total{stage_name=\"/sink\"}") == 0 && System.nanoTime() < deadline);
+        while (samples.get("kotekan_stage_work_cycles_total{stage_name=\"/sink\"}") == 0 &&
+            System.nanoTime() < deadline);
         assertTrue(samples.get("kotekan_stage_work_cycles_total{stage_name=\"/sink\"}") > 0);
         for (final String series : List.of(
             "kotekan_stage_idle_cycles_total{stage_name=\"/control\"}",
@@ -213,11 +215,13 @@ class KotekanServiceRestTest
         final Answer wrongType = send("POST", "/updatable_config/gains", "{\"frames\": 2.5}");
         assertError(wrongType, 400, "'frames' must be an integer, got number");
         assertEquals("frames", wrongType.json().path("field").asText());
-        assertError(send("POST", "/updatable_config/gains", "{\"label\": 3}"), 400, "'label' must be a string, got integer");
+        assertError(send("POST", "/updatable_config/gains", "{\"label\": 3}"), 400,
+            "'label' must be a string, got integer");
         assertError(send("POST", "/updatable_config/gains", "{\"gian\": 1.0}"), 400, "'gian' is not a value of /gains");
         assertError(send("POST", "/updatable_config/gains", "{\"gain\": -1.0}"), 400,
             "/control rejected the update: gain must not be negative");
-        assertError(send("POST", "/updatable_config/gains", "[1, 2]"), 400, "expected a JSON object of values to update");
+        assertError(send("POST", "/updatable_config/gains", "[1, 2]"), 400,
+            "expected a JSON object of values to update");
         assertError(send("POST", "/updatable_config/gains", ""), 400, "the request needs a JSON body");
         final Answer malformed = send("POST", "/updatable_config/gains", "{\"gain\": ");
         assertEquals(400, malformed.status());

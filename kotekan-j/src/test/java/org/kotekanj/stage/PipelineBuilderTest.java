@@ -195,8 +195,8 @@ class PipelineBuilderTest
     void shouldReportFramesTooSmallForTheStageThatUsesThem()
     {
         assertEquals(List.of(
-            "p.yaml:3: /source: buffer buf has frame_size 16 but /source needs at least 24 (a sequence number at byte " +
-                "16)"), check("""
+            "p.yaml:3: /source: buffer buf has frame_size 16 but /source needs at least 24 (a sequence number at " +
+                "byte 16)"), check("""
                 num_frames: 4
                 frame_size: 16
                 source:
@@ -234,8 +234,8 @@ class PipelineBuilderTest
             "p.yaml:2: /num_frames: must be at least 1, found 0",
             "p.yaml:4: /shutdown_timeout_s: expected a number, found string \"5 +\": expression \"5 +\" ends where a " +
                 "value was expected",
-            "p.yaml:5: /source/num_frames_to_generate: expected an integer, found string \"zero\": division by zero in " +
-                "expression \"8 / (4 - 4)\""), check("""
+            "p.yaml:5: /source/num_frames_to_generate: expected an integer, found string \"zero\": division by " +
+                "zero in expression \"8 / (4 - 4)\""), check("""
                 frame_size: num_elements * 2
                 num_frames: 8 / 4 - 2
                 zero: 8 / (4 - 4)
@@ -286,7 +286,7 @@ class PipelineBuilderTest
     void shouldReportBuffersWhoseTotalSizeOverflows()
     {
         final List<String> overflowing = check("""
-            big: {kotekan_buffer: standard, num_frames: 4, frame_size: 4611686018427387904}
+            big: {kotekan_buffer: standard, num_frames: 2, frame_size: 4611686018427387904}
             source: {kotekan_stage: SequenceSource, out_buf: big}
             sink: {kotekan_stage: SequenceSink, in_buf: big}
             """);
@@ -368,8 +368,8 @@ class PipelineBuilderTest
             "p.yaml:3: /pool/kotekan_metadata_pool: unknown metadata kind 'nope'; known: SampleMetadata, chimeMetadata",
             "p.yaml:6: /site/source/kotekan_stage: unknown stage type 'SequenceSorce'; did you mean SequenceSource? " +
                 "(kotekan-j stages lists them)",
-            "p.yaml:11: /site/sink/delay_us: expected an integer, found string \"slow\": no value named 'slow' is set " +
-                "on /site/sink or above",
+            "p.yaml:11: /site/sink/delay_us: expected an integer, found string \"slow\": no value named 'slow' is " +
+                "set on /site/sink or above",
             "p.yaml:12: /site/sink/cpu_affinity: CPU 5 does not exist (online: 0-1)",
             "p.yaml:13: /site/sink/colour: unknown key 'colour': nothing reads it here (SequenceSink)",
             "p.yaml:14: /site/small_sink: buffer small has frame_size 4 but /site/small_sink needs at least 8 (a " +

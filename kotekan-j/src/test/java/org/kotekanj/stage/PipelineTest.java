@@ -264,8 +264,8 @@ class PipelineTest
         final String prometheus = metrics.prometheus();
         assertTrue(prometheus.contains("kotekan_stage_cycle_time_seconds_count{stage_name=\"/sink\"} 300\n"),
             prometheus);
-        assertTrue(prometheus.contains("kotekan_stage_cycle_time_seconds_bucket{stage_name=\"/sink\",le=\"1.0E-4\"} 0\n"),
-            prometheus);
+        assertTrue(prometheus.contains(
+            "kotekan_stage_cycle_time_seconds_bucket{stage_name=\"/sink\",le=\"1.0E-4\"} 0\n"), prometheus);
         assertNotEquals(-1, prometheus.indexOf("kotekan_stage_idle_ratio{stage_name=\"/source\"} "));
     }
 }

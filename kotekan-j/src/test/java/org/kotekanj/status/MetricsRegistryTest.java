@@ -84,7 +84,8 @@ class MetricsRegistryTest
         metrics.sample();
         assertEquals(10, derived.get());
         source[0] = 6;
-        assertEquals(12.0, PrometheusFormat.validate(metrics.prometheus()).get("kotekan_test_derived{stage_name=\"/s\"}"));
+        assertEquals(12.0,
+            PrometheusFormat.validate(metrics.prometheus()).get("kotekan_test_derived{stage_name=\"/s\"}"));
     }
 
     @Test
