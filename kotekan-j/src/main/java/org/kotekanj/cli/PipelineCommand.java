@@ -95,7 +95,7 @@ final class PipelineCommand
             });
             if (!pipeline.awaitStages(limit != null ? limit : Duration.ofDays(36500)))
             {
-                log.info("time limit of " + limit.toSeconds() + " s reached: draining");
+                log.info("time limit of " + limit.toMillis() / 1000.0 + " s reached: draining");
             }
             final boolean drained = pipeline.stop();
             if (pipeline.failure() != null)

@@ -94,7 +94,16 @@ public final class Expression
         if (accept('-'))
         {
             final Number value = unary();
-            return value instanceof Long l ? Long.valueOf(Math.negateExact(l)) : Double.valueOf(-value.doubleValue());
+            if (value instanceof Long l)
+            {
+                // Not a conditional expression: mixing Long and Double there would unbox both to double.
+                if (l == Long.MIN_VALUE)
+                {
+                    throw overflow();
+                }
+                return -l;
+            }
+            return -value.doubleValue();
         }
         if (accept('+'))
         {
@@ -215,6 +224,10 @@ public final class Expression
         }
         if (a instanceof Long x && b instanceof Long y && x % y == 0)
         {
+            if (x == Long.MIN_VALUE && y == -1)
+            {
+                throw overflow();
+            }
             return x / y;
         }
         return a.doubleValue() / b.doubleValue();

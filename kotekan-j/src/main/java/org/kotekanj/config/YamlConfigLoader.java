@@ -124,27 +124,33 @@ public final class YamlConfigLoader
             errors.at(target, "the config nests too deeply or refers to itself through an alias");
             return;
         }
-        for (final Map.Entry<String, Node> entry : entries(target, mapping).entrySet())
+        for (final Map.Entry<String, NodeTuple> entry : entries(target, mapping).entrySet())
         {
             final String key = entry.getKey();
-            final Node value = entry.getValue();
+            final Node value = entry.getValue().getValueNode();
+            // Errors about a node or value point at the line of its key: the line that names it.
+            final int keyLine = line(entry.getValue().getKeyNode());
             if (value instanceof MappingNode child)
             {
-                fill(target.addChild(key, line(value)), child, active, depth + 1);
+                requireCoreTag(child, Tag.MAP, target, key);
+                fill(target.addChild(key, keyLine), child, active, depth + 1);
             }
             else
             {
-                target.put(key, toValue(target, key, value, active, depth + 1), line(value));
+                target.put(key, toValue(target, key, value, active, depth + 1), keyLine);
             }
         }
         active.remove(mapping);
     }
 
-    /** The key/value pairs of a map after applying {@code <<} merges (explicit keys win over merged ones). */
-    private Map<String, Node> entries(final ConfigNode target, final MappingNode mapping)
+    /**
+     * The key/value pairs of a map after applying {@code <<} merges (explicit keys win over merged ones); a key given
+     * twice is an error (SnakeYAML checks duplicates only when constructing objects, which we never do).
+     */
+    private Map<String, NodeTuple> entries(final ConfigNode target, final MappingNode mapping)
     {
-        final Map<String, Node> explicit = new LinkedHashMap<>();
-        final Map<String, Node> merged = new LinkedHashMap<>();
+        final Map<String, NodeTuple> explicit = new LinkedHashMap<>();
+        final Map<String, NodeTuple> merged = new LinkedHashMap<>();
         for (final NodeTuple tuple : mapping.getValue())
         {
             final Node keyNode = tuple.getKeyNode();
@@ -161,7 +167,7 @@ public final class YamlConfigLoader
                 {
                     if (one instanceof MappingNode mergedMap)
                     {
-                        for (final Map.Entry<String, Node> e : entries(target, mergedMap).entrySet())
+                        for (final Map.Entry<String, NodeTuple> e : entries(target, mergedMap).entrySet())
                         {
                             merged.putIfAbsent(e.getKey(), e.getValue());
                         }
@@ -173,9 +179,15 @@ public final class YamlConfigLoader
                 }
                 continue;
             }
-            explicit.put(scalarKey.getValue(), tuple.getValueNode());
+            final NodeTuple previous = explicit.put(scalarKey.getValue(), tuple);
+            if (previous != null)
+            {
+                errors.add(new ConfigError(file, line(keyNode), pathOf(target, scalarKey.getValue()),
+                    "duplicate key '" + scalarKey.getValue() + "' (first set at line " + line(previous.getKeyNode()) +
+                        ")"));
+            }
         }
-        final Map<String, Node> all = new LinkedHashMap<>(explicit);
+        final Map<String, NodeTuple> all = new LinkedHashMap<>(explicit);
         merged.forEach(all::putIfAbsent);
         return all;
     }
@@ -189,6 +201,7 @@ public final class YamlConfigLoader
         }
         if (node instanceof SequenceNode sequence)
         {
+            requireCoreTag(sequence, Tag.SEQ, owner, key);
             if (depth > MAX_DEPTH || active.put(sequence, Boolean.TRUE) != null)
             {
                 errors.at(owner, "list '" + key + "' nests too deeply or refers to itself");
@@ -200,6 +213,7 @@ public final class YamlConfigLoader
             {
                 if (element instanceof MappingNode map)
                 {
+                    requireCoreTag(map, Tag.MAP, owner, key + "[" + index + "]");
                     final ConfigNode item = new ConfigNode(key + "[" + index + "]", owner, file, line(element));
                     fill(item, map, active, depth + 1);
                     list.add(item);
@@ -239,7 +253,8 @@ public final class YamlConfigLoader
             {
                 return null;
             }
-            if (Tag.STR.equals(tag))
+            // An unquoted date resolves to a timestamp; a config keeps it as the text the operator wrote.
+            if (Tag.STR.equals(tag) || Tag.TIMESTAMP.equals(tag))
             {
                 return text;
             }
@@ -249,9 +264,22 @@ public final class YamlConfigLoader
             errors.add(new ConfigError(file, line(scalar), pathOf(owner, key), "cannot read number '" + text + "'"));
             return text;
         }
-        errors.add(new ConfigError(file, line(scalar), pathOf(owner, key),
-            "tag " + tag.getValue() + " is not allowed in a pipeline config (only plain scalars, lists and maps)"));
+        errors.add(new ConfigError(file, line(scalar), pathOf(owner, key), tagNotAllowed(tag)));
         return text;
+    }
+
+    /** Maps and lists carry no tag but their own: anything else ({@code !!set}, {@code !custom}) is refused. */
+    private void requireCoreTag(final Node node, final Tag expected, final ConfigNode owner, final String key)
+    {
+        if (!expected.equals(node.getTag()))
+        {
+            errors.add(new ConfigError(file, line(node), pathOf(owner, key), tagNotAllowed(node.getTag())));
+        }
+    }
+
+    private static String tagNotAllowed(final Tag tag)
+    {
+        return "tag " + tag.getValue() + " is not allowed in a pipeline config (only plain scalars, lists and maps)";
     }
 
     static Long parseInteger(final String text)

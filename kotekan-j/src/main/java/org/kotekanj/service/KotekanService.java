@@ -2,6 +2,7 @@ package org.kotekanj.service;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -107,9 +108,15 @@ public final class KotekanService implements AutoCloseable
      */
     public synchronized Pipeline start(final ConfigNode config)
     {
-        if (pipeline != null && pipeline.state() != Pipeline.State.STOPPED && pipeline.state() != Pipeline.State.FAILED)
+        if (pipeline != null)
         {
-            throw new IllegalStateException("a pipeline is already running; POST /stop first");
+            // A pipeline whose stages all closed (it finished by itself or failed) no longer runs, but still holds
+            // its buffers and endpoints until stopped.
+            if (!pipeline.awaitStages(Duration.ZERO))
+            {
+                throw new IllegalStateException("a pipeline is already running; POST /stop first");
+            }
+            pipeline.stop();
         }
         final ConfigErrors errors = new ConfigErrors();
         PipelineBuilder.build(config, stages, MetricsRegistry.inMemory(), errors);

@@ -170,12 +170,12 @@ public final class Pipeline
             }
             else
             {
-                groups.add(new StageGroup(stage.stage().path(), List.of(stage), this));
+                groups.add(new StageGroup(threadName(stage.stage().path()), List.of(stage), this));
             }
         }
         if (!shared.isEmpty())
         {
-            groups.add(0, new StageGroup("shared", shared, this));
+            groups.add(0, new StageGroup(threadName("shared"), shared, this));
         }
         for (final StageGroup group : groups)
         {
@@ -189,7 +189,7 @@ public final class Pipeline
             runners.add(runner);
             AgentRunner.startOnThread(runner, r ->
             {
-                final Thread thread = new Thread(r, "kj" + group.roleName().replace('/', '-'));
+                final Thread thread = new Thread(r, group.roleName());
                 thread.setDaemon(false);
                 return thread;
             });
@@ -206,6 +206,12 @@ public final class Pipeline
                 throw new IllegalStateException("interrupted while starting stages");
             }
         }
+    }
+
+    /** Agrona names a runner's thread after its agent's role, so the role is the thread name: {@code kj-gpu-recv_0}. */
+    private static String threadName(final String role)
+    {
+        return "kj" + role.replace('/', '-');
     }
 
     private void registerEndpoints(final EndpointRegistry registry)
@@ -269,7 +275,8 @@ public final class Pipeline
         final boolean drained = awaitStages(shutdownTimeout);
         if (!drained)
         {
-            log.warn("drain did not finish in " + shutdownTimeout.toSeconds() + " s; closing the remaining stages");
+            log.warn("drain did not finish in " + shutdownTimeout.toMillis() / 1000.0 +
+                " s; closing the remaining stages");
             for (final StageAgent stage : stages)
             {
                 stage.force();

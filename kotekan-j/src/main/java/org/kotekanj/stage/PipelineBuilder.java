@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
 
 import org.kotekanj.buffer.FrameBuffer;
 import org.kotekanj.buffer.FrameConsumer;
@@ -43,6 +45,8 @@ public final class PipelineBuilder
     private final MetricsRegistry metrics;
     private final CpuTopology topology;
     private final ConfigErrors errors;
+    /** Buffers declared with sizes that have errors: stages naming them get no handle and no second error. */
+    private final Set<String> unusableBuffers = new HashSet<>();
 
     private PipelineBuilder(final StageRegistry registry, final MetricsRegistry metrics, final CpuTopology topology,
         final ConfigErrors errors)
@@ -186,7 +190,7 @@ public final class PipelineBuilder
             if (canonical == null)
             {
                 config.error(ConfigNode.METADATA_POOL, "unknown metadata kind '" + kind + "'; known: " +
-                    String.join(", ", METADATA_KINDS.keySet()));
+                    String.join(", ", new TreeSet<>(METADATA_KINDS.keySet())));
             }
             config.getLong("num_metadata_objects", 0);
             reportUnread(config, Set.of());
@@ -218,11 +222,12 @@ public final class PipelineBuilder
             kind = pools.get(poolName);
         }
         reportUnread(config, Set.of());
-        if (numFrames < 1 && config.has("num_frames"))
+        // A value that did not read already has its error; the 0 it read as is not the operator's.
+        if (numFrames < 1 && config.has("num_frames") && readsCleanly(node, c -> c.getInt("num_frames")))
         {
             config.error("num_frames", "must be at least 1, found " + numFrames);
         }
-        if (frameSize < 1 && config.has("frame_size"))
+        if (frameSize < 1 && config.has("frame_size") && readsCleanly(node, c -> c.getLong("frame_size")))
         {
             config.error("frame_size", "must be positive, found " + frameSize);
         }
@@ -233,9 +238,17 @@ public final class PipelineBuilder
         }
         if (numFrames < 1 || frameSize < 1)
         {
+            unusableBuffers.add(node.name());
             return null;
         }
         return new FrameBuffer(node.name(), numFrames, frameSize, hugePages, numaNode, kind);
+    }
+
+    private static boolean readsCleanly(final ConfigNode node, final Consumer<StageConfig> read)
+    {
+        final ConfigErrors scratch = new ConfigErrors();
+        read.accept(new StageConfig(node, scratch));
+        return scratch.isEmpty();
     }
 
     private void checkMemory(final ConfigNode root, final Map<String, FrameBuffer> buffers)
@@ -243,7 +256,10 @@ public final class PipelineBuilder
         long total = 0;
         for (final FrameBuffer buffer : buffers.values())
         {
-            total += buffer.frameSize() * buffer.numFrames();
+            // Saturating: sizes are read from the config, and a wrapped sum would pass the check.
+            final long bytes = buffer.frameSize() > Long.MAX_VALUE / buffer.numFrames() ? Long.MAX_VALUE :
+                buffer.frameSize() * buffer.numFrames();
+            total = bytes > Long.MAX_VALUE - total ? Long.MAX_VALUE : total + bytes;
         }
         final long ram = memTotal();
         if (ram > 0 && total > ram)
@@ -296,7 +312,7 @@ public final class PipelineBuilder
         }
         final ThreadingMode mode = config.getEnum("threading_mode", ThreadingMode.class, ThreadingMode.DEDICATED);
         final Log log = new Log(node.path(), level);
-        final StageContext context = new StageContext(config, buffers, updates, metrics, log);
+        final StageContext context = new StageContext(config, buffers, unusableBuffers, updates, metrics, log);
         final int errorsBefore = errors.size();
         final Stage stage;
         try

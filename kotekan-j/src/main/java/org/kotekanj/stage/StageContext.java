@@ -3,6 +3,7 @@ package org.kotekanj.stage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -36,6 +37,7 @@ public final class StageContext
 
     private final StageConfig config;
     private final Map<String, FrameBuffer> buffers;
+    private final Set<String> unusableBuffers;
     private final Map<String, UpdateEndpoint> updateEndpoints;
     private final MetricsRegistry metrics;
     private final Log log;
@@ -46,8 +48,20 @@ public final class StageContext
     public StageContext(final StageConfig config, final Map<String, FrameBuffer> buffers,
         final Map<String, UpdateEndpoint> updateEndpoints, final MetricsRegistry metrics, final Log log)
     {
+        this(config, buffers, Set.of(), updateEndpoints, metrics, log);
+    }
+
+    /**
+     * @param unusableBuffers buffers that are declared but could not be built (their errors are already recorded):
+     *                        naming one is not reported again.
+     */
+    public StageContext(final StageConfig config, final Map<String, FrameBuffer> buffers,
+        final Set<String> unusableBuffers, final Map<String, UpdateEndpoint> updateEndpoints,
+        final MetricsRegistry metrics, final Log log)
+    {
         this.config = config;
         this.buffers = buffers;
+        this.unusableBuffers = unusableBuffers;
         this.updateEndpoints = updateEndpoints;
         this.metrics = metrics;
         this.log = log;
@@ -127,6 +141,10 @@ public final class StageContext
             final FrameBuffer buffer = buffers.get(name);
             if (buffer == null)
             {
+                if (unusableBuffers.contains(name))
+                {
+                    continue;
+                }
                 config.error(key, "no buffer named '" + name + "'" + (buffers.isEmpty() ? "" :
                     " (buffers: " + String.join(", ", buffers.keySet()) + ")"));
                 continue;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.kotekanj.config.ConfigNode;
@@ -96,10 +97,12 @@ public final class UpdateEndpoint
             }
             if (!sameType(current, entry.getValue()))
             {
-                throw new RestException(400, "'" + entry.getKey() + "' must be a " + describe(current) + ", got " +
-                    describe(entry.getValue()), entry.getKey());
+                throw new RestException(400, "'" + entry.getKey() + "' must be " + withArticle(describe(current)) +
+                    ", got " + describe(entry.getValue()), entry.getKey());
             }
-            next.set(entry.getKey(), entry.getValue());
+            // An integer given for a decimal value stays decimal, or the value's type would change with it.
+            next.set(entry.getKey(), current.isFloatingPointNumber() && entry.getValue().isIntegralNumber() ?
+                DoubleNode.valueOf(entry.getValue().asDouble()) : entry.getValue());
         }
         for (final Subscriber subscriber : subscribers)
         {
@@ -120,6 +123,11 @@ public final class UpdateEndpoint
             return !a.isIntegralNumber() || b.isIntegralNumber();
         }
         return a.getNodeType() == b.getNodeType() || a.getNodeType() == JsonNodeType.NULL;
+    }
+
+    private static String withArticle(final String type)
+    {
+        return ("aeiou".indexOf(type.charAt(0)) >= 0 ? "an " : "a ") + type;
     }
 
     private static String describe(final JsonNode node)

@@ -1,0 +1,93 @@
+package org.kotekanj.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class CheckCommandTest
+{
+    @TempDir
+    Path dir;
+
+    private String write(final String name, final String yaml) throws Exception
+    {
+        final Path file = dir.resolve(name);
+        Files.writeString(file, yaml);
+        return file.toString();
+    }
+
+    @Test
+    void shouldListEveryErrorWithFileLineAndPathAndExitOne() throws Exception
+    {
+        final String file = write("bad.yaml", """
+            num_frames: 4
+            frame_size: 64
+            source:
+              kotekan_stage: SequenceSorce
+              out_buf: buf
+            sink:
+              kotekan_stage: SequenceSink
+              in_buf: buf
+              cpu_affinity: [4096]
+            buf:
+              kotekan_buffer: standard
+              hugepages: never
+            """);
+        final Cli.Result result = Cli.run("check", file);
+        assertEquals(1, result.exitCode());
+        assertEquals(String.join("\n",
+            file + ":4: /source/kotekan_stage: unknown stage type 'SequenceSorce'; did you mean SequenceSource? " +
+                "(kotekan-j stages lists them)",
+            file + ":9: /sink/cpu_affinity: CPU 4096 does not exist (online: " +
+                org.kotekanj.nativeio.CpuTopology.read().describeCpus() + ")",
+            file + ":10: /buf: buffer buf has no producer: no stage names it as an output",
+            file + ":12: /buf/hugepages: expected one of auto, required, off, found string \"never\"",
+            "4 errors; not started", ""), result.out());
+    }
+
+    @Test
+    void shouldAcceptAValidConfig() throws Exception
+    {
+        final String file = write("good.yaml", """
+            num_frames: 4
+            frame_size: 64
+            source: {kotekan_stage: SequenceSource, out_buf: buf}
+            sink: {kotekan_stage: SequenceSink, in_buf: buf}
+            buf: {kotekan_buffer: standard}
+            """);
+        final Cli.Result result = Cli.run("check", file);
+        assertEquals(0, result.exitCode(), result.out());
+        assertEquals(file + ": OK\n", result.out());
+    }
+
+    @Test
+    void shouldApplySetOverridesBeforeChecking() throws Exception
+    {
+        final String file = write("small.yaml", """
+            num_frames: 4
+            frame_size: 4
+            source: {kotekan_stage: SequenceSource, out_buf: buf}
+            sink: {kotekan_stage: SequenceSink, in_buf: buf}
+            buf: {kotekan_buffer: standard}
+            """);
+        assertEquals(1, Cli.run("check", file).exitCode());
+        final Cli.Result fixed = Cli.run("check", file, "--set", "frame_size=8 * 8", "--set", "sink.delay_us=0");
+        assertEquals(0, fixed.exitCode(), fixed.out());
+        final Cli.Result wrong = Cli.run("check", file, "--set", "nowhere/x=1");
+        assertEquals(1, wrong.exitCode());
+        assertEquals("--set: nowhere/x: no such node in the config\n1 error; not started\n", wrong.out());
+    }
+
+    @Test
+    void shouldReportAMissingFile()
+    {
+        final String file = dir.resolve("absent.yaml").toString();
+        final Cli.Result result = Cli.run("check", file);
+        assertEquals(1, result.exitCode());
+        assertEquals(file + ": /: no such config file\n1 error; not started\n", result.out());
+    }
+}
