@@ -69,6 +69,9 @@ public final class SimCommand implements Callable<Integer>
     @Option(names = "--transport", paramLabel = "KIND", description = "sendmmsg (default) or nio")
     String transport;
 
+    @Option(names = "--no-gso", description = "send every datagram as its own message (no UDP GSO)")
+    boolean noGso;
+
     @Option(names = "--pcap", paramLabel = "FILE", description = "write a pcap file instead of sending")
     Path pcap;
 
@@ -172,6 +175,7 @@ public final class SimCommand implements Callable<Integer>
         put(root, "duration_s", duration);
         put(root, "rate", rate);
         put(root, "transport", transport);
+        put(root, "gso", noGso ? Boolean.FALSE : null);
         put(root, "pcap", pcap == null ? null : pcap.toString());
         put(root, "ground_truth", groundTruth == null ? null : groundTruth.toString());
         put(root, "seed", seed);

@@ -30,6 +30,7 @@ import org.kotekanj.sim.signal.Signals;
  * count: 100000                   # time steps per stream (packets per link before impairments); or
  * duration_s: 10                  # seconds (of sending; of simulated time for pcap); neither: until stopped
  * transport: sendmmsg             # sendmmsg | nio
+ * gso: true                       # sendmmsg: send runs of equal datagrams as UDP GSO messages (same datagrams)
  * batch: 64                       # datagrams per send call, 1..64
  * batch_delay_us: 100             # paced: send a partial batch once its first packet is this late
  * send_buffer_bytes: 16777216     # SO_SNDBUF(FORCE) request per link socket
@@ -41,7 +42,7 @@ import org.kotekanj.sim.signal.Signals;
  */
 public record SimulatorConfig(PacketGeometry geometry, StreamTable table, SampleSignal signal, String signalType,
     GeneratorSettings settings, List<InetSocketAddress> destinations, SendRate rate, long count, double durationSeconds,
-    LinkSocket.Transport transport, int batch, long batchDelayNanos, int sendBufferBytes, Path pcap, Path groundTruth)
+    LinkSocket.Transport transport, boolean gso, int batch, long batchDelayNanos, int sendBufferBytes, Path pcap, Path groundTruth)
 {
     public static final double DEFAULT_MAX_PACKETS_PER_SECOND = 1e7;
 
@@ -114,6 +115,7 @@ public record SimulatorConfig(PacketGeometry geometry, StreamTable table, Sample
 
         final LinkSocket.Transport transport = config.getEnum("transport", LinkSocket.Transport.class,
             LinkSocket.Transport.SENDMMSG);
+        final boolean gso = config.getBoolean("gso", true);
         final int batch = config.getInt("batch", MmsgBatch.MAX_MESSAGES);
         if (batch < 1 || batch > MmsgBatch.MAX_MESSAGES)
         {
@@ -136,7 +138,7 @@ public record SimulatorConfig(PacketGeometry geometry, StreamTable table, Sample
                 " bytes at most)");
         }
         return new SimulatorConfig(geometry, table, signal, signalType, settings, destinations, rate, count,
-            duration, transport, Math.max(1, Math.min(batch, MmsgBatch.MAX_MESSAGES)), (long)(delayUs * 1000),
+            duration, transport, gso, Math.max(1, Math.min(batch, MmsgBatch.MAX_MESSAGES)), (long)(delayUs * 1000),
             (int)Math.max(1, Math.min(sendBuffer, Integer.MAX_VALUE)), pcap, groundTruth);
     }
 

@@ -64,6 +64,54 @@ class UdpSocketTest
     }
 
     @Test
+    void shouldDeliverTheSameDatagramsWhenSendingSegmentedRuns()
+    {
+        try (UdpSocket receiver = UdpSocket.open(); UdpSocket sender = UdpSocket.open();
+            MmsgBatch out = new MmsgBatch(MmsgBatch.MAX_MESSAGES, 5000, 0);
+            MmsgBatch in = new MmsgBatch(MmsgBatch.MAX_MESSAGES, 5000, 0))
+        {
+            receiver.setReceiveBufferSize(4 << 20);
+            receiver.bind(ANY_LOOPBACK_PORT);
+            sender.connect(receiver.localAddress());
+            for (int i = 0; i < out.capacity(); i++)
+            {
+                // runs of 4886-byte datagrams broken by a short one, an empty one and a long one
+                final int length = i == 20 ? 100 : i == 33 ? 0 : i == 40 ? 4950 : 4886;
+                for (int b = 0; b < length; b++)
+                {
+                    out.buffer().set(JAVA_BYTE, out.slotOffset(i) + b, (byte)(i + b * 3));
+                }
+                out.setLength(i, length);
+            }
+
+            int sent = 0;
+            final long start = System.nanoTime();
+            while (sent < out.capacity() && System.nanoTime() - start < DEADLINE_NANOS)
+            {
+                final int n = sender.sendSegmented(out, sent, out.capacity() - sent);
+                assertTrue(n >= 0 || n == -UdpSocket.EAGAIN, Libc.strerror(-n));
+                sent += Math.max(n, 0);
+            }
+            assertEquals(out.capacity(), sent);
+
+            int received = 0;
+            while (received < out.capacity() && System.nanoTime() - start < DEADLINE_NANOS)
+            {
+                final int n = receiver.receive(in, in.capacity());
+                for (int i = 0; i < n; i++)
+                {
+                    final int index = received + i;
+                    assertEquals(out.length(index), in.receivedLength(i), "datagram " + index);
+                    assertArrayEquals(bytes(out.buffer(), out.slotOffset(index), out.length(index)),
+                        bytes(in.buffer(), in.slotOffset(i), in.receivedLength(i)));
+                }
+                received += Math.max(n, 0);
+            }
+            assertEquals(out.capacity(), received);
+        }
+    }
+
+    @Test
     void shouldSendOnlyTheRequestedRangeOfTheBatch()
     {
         try (UdpSocket receiver = UdpSocket.open(); UdpSocket sender = UdpSocket.open();

@@ -22,12 +22,15 @@ public interface LinkSocket extends AutoCloseable
         NIO
     }
 
-    /** Opens a socket of the given kind connected to {@code destination}, asking for a send buffer. */
-    static LinkSocket open(final Transport transport, final InetSocketAddress destination, final int sendBufferBytes)
-        throws IOException
+    /**
+     * Opens a socket of the given kind connected to {@code destination}, asking for a send buffer; {@code gso}
+     * lets {@code sendmmsg} links send runs of equal datagrams as UDP GSO messages.
+     */
+    static LinkSocket open(final Transport transport, final InetSocketAddress destination, final int sendBufferBytes,
+        final boolean gso) throws IOException
     {
         return transport == Transport.NIO ? NioLinkSocket.open(destination, sendBufferBytes) :
-            MmsgLinkSocket.open(destination, sendBufferBytes);
+            MmsgLinkSocket.open(destination, sendBufferBytes, gso);
     }
 
     /**
@@ -38,6 +41,9 @@ public interface LinkSocket extends AutoCloseable
      * sent; the error is cleared).
      */
     int send(MmsgBatch batch, int first, int count);
+
+    /** How this link sends, e.g. {@code sendmmsg+gso}, for reports. */
+    String describe();
 
     /** The send buffer the kernel granted. */
     SocketBufferSize sendBuffer();

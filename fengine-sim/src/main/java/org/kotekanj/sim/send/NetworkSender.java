@@ -25,7 +25,7 @@ final class NetworkSender implements SimulatorRun
     private final MmsgBatch batch;
     private final LinkSocket[] links;
     private final List<InetSocketAddress> destinations;
-    private final String mode;
+    private final String rate;
     private final double periodNanos;
     private final long batchSteps;
     private final long batchDelayNanos;
@@ -51,7 +51,7 @@ final class NetworkSender implements SimulatorRun
         this.batch = batch;
         this.links = links;
         this.destinations = config.destinations();
-        this.mode = "sent " + config.transport().name().toLowerCase(java.util.Locale.ROOT) + " at " + config.rate();
+        this.rate = config.rate().text();
         this.periodNanos = config.stepPeriodNanos();
         this.batchSteps = Math.max(1, batch.capacity() / generator.maxDatagramsPerStep());
         this.batchDelayNanos = config.batchDelayNanos();
@@ -68,7 +68,7 @@ final class NetworkSender implements SimulatorRun
             for (int i = 0; i < links.length; i++)
             {
                 links[i] = LinkSocket.open(config.transport(), config.destinations().get(i),
-                    config.sendBufferBytes());
+                    config.sendBufferBytes(), config.gso());
             }
         }
         catch (final IOException | RuntimeException e)
@@ -201,7 +201,7 @@ final class NetworkSender implements SimulatorRun
     public SendReport report()
     {
         final double seconds = started ? (Math.max(lastNanos, startNanos) - startNanos) / 1e9 : 0;
-        return new SendReport(mode, links.length, datagrams, bytes, datagrams * sampleBytes, seconds,
+        return new SendReport("sent " + (links.length > 0 ? links[0].describe() : "") + " at " + rate, links.length, datagrams, bytes, datagrams * sampleBytes, seconds,
             periodNanos > 0 ? links.length * 1e9 / periodNanos : 0, batches > 0 ? latenessSum / batches : 0,
             latenessMax, refused, retries, links.length > 0 ? links[0].sendBuffer() : null);
     }

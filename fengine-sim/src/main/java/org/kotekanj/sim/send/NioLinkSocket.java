@@ -86,6 +86,12 @@ final class NioLinkSocket implements LinkSocket
     }
 
     @Override
+    public String describe()
+    {
+        return "nio";
+    }
+
+    @Override
     public SocketBufferSize sendBuffer()
     {
         return sendBuffer;

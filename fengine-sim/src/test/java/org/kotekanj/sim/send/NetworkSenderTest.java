@@ -49,21 +49,30 @@ class NetworkSenderTest
     }
 
     @Test
-    void shouldDeliverEveryImpairedDatagramOfEveryLinkWithSendmmsg() throws Exception
+    void shouldDeliverEveryImpairedDatagramOfEveryLinkWithSegmentedSendmmsg() throws Exception
     {
-        shouldDeliverEveryImpairedDatagramOfEveryLink("sendmmsg");
+        assertTrue(shouldDeliverEveryImpairedDatagramOfEveryLink("sendmmsg", true).mode().contains("sendmmsg+gso"));
+    }
+
+    @Test
+    void shouldDeliverEveryImpairedDatagramOfEveryLinkWithPlainSendmmsg() throws Exception
+    {
+        final SendReport report = shouldDeliverEveryImpairedDatagramOfEveryLink("sendmmsg", false);
+        assertTrue(report.mode().startsWith("sent sendmmsg at max"), report.mode());
     }
 
     @Test
     void shouldDeliverEveryImpairedDatagramOfEveryLinkWithTheNioFallback() throws Exception
     {
-        shouldDeliverEveryImpairedDatagramOfEveryLink("nio");
+        assertTrue(shouldDeliverEveryImpairedDatagramOfEveryLink("nio", true).mode().startsWith("sent nio"));
     }
 
-    private void shouldDeliverEveryImpairedDatagramOfEveryLink(final String transport) throws Exception
+    private SendReport shouldDeliverEveryImpairedDatagramOfEveryLink(final String transport, final boolean gso)
+        throws Exception
     {
         final SimulatorConfig config = config("""
             transport: %s
+            gso: %s
             rate: max
             count: 300
             slot: 2
@@ -75,7 +84,7 @@ class NetworkSenderTest
               truncated: {rate: 0.01, length: 16}
               oversized: {rate: 0.01, extra_bytes: 8}
               seq_back: {rate: 0.01, samples: 4}
-            """.formatted(transport));
+            """.formatted(transport, gso));
 
         final SendReport report;
         final SimulatorRun run = SimulatorRun.open(config, true);
@@ -99,6 +108,7 @@ class NetworkSenderTest
         }
         assertEquals(total, report.datagrams());
         assertTrue(report.datagramsPerSecond() > 0 && report.gigabitsPerSecond() > 0, report.toString());
+        return report;
     }
 
     @Test
