@@ -28,7 +28,8 @@ import org.kotekanj.sim.signal.Signals;
  * allow_remote: false
  * rate: realtime                  # realtime | xK | max
  * count: 100000                   # time steps per stream (packets per link before impairments); or
- * duration_s: 10                  # seconds (of sending; of simulated time for pcap); neither: until stopped
+ * duration_s: 10                  # seconds: that many seconds' worth of steps at the rate (pcap: real time);
+ *                                 # max: sends for that long; neither count nor duration: until stopped
  * transport: sendmmsg             # sendmmsg | nio
  * gso: true                       # sendmmsg: send runs of equal datagrams as UDP GSO messages (same datagrams)
  * batch: 64                       # datagrams per send call, 1..64
@@ -148,19 +149,30 @@ public record SimulatorConfig(PacketGeometry geometry, StreamTable table, Sample
         return value.isBlank() ? null : Path.of(value);
     }
 
-    /** Time steps per stream: {@code count}, or {@code duration_s} of simulated time for pcap, else unbounded. */
+    /**
+     * Time steps per stream: {@code count}; or {@code duration_s} worth of steps at the configured rate (for pcap:
+     * at real time), so a paced run that stalls catches up instead of sending less; else unbounded ({@code max}
+     * with a duration stops on the clock, see {@link #maxRateNanos()}).
+     */
     public long steps()
     {
         if (count > 0)
         {
             return count;
         }
-        if (pcap != null && durationSeconds > 0)
+        if (durationSeconds > 0 && (pcap != null || !rate.isMax()))
         {
-            return (long)Math.ceil(durationSeconds * 1e9 /
-                ((double)geometry.samplePeriodNs() * geometry.samplesPerPacket()));
+            final double period = pcap != null ? (double)geometry.samplePeriodNs() * geometry.samplesPerPacket() :
+                stepPeriodNanos();
+            return (long)Math.ceil(durationSeconds * 1e9 / period);
         }
         return Long.MAX_VALUE;
+    }
+
+    /** How long a {@code max}-rate run with a duration sends, in nanoseconds; {@link Long#MAX_VALUE} otherwise. */
+    public long maxRateNanos()
+    {
+        return rate.isMax() && pcap == null && durationSeconds > 0 ? (long)(durationSeconds * 1e9) : Long.MAX_VALUE;
     }
 
     /** Nanoseconds between a stream's packets at the configured rate (0 for {@code max}). */

@@ -55,7 +55,7 @@ final class NetworkSender implements SimulatorRun
         this.periodNanos = config.stepPeriodNanos();
         this.batchSteps = Math.max(1, batch.capacity() / generator.maxDatagramsPerStep());
         this.batchDelayNanos = config.batchDelayNanos();
-        this.durationNanos = config.durationSeconds() > 0 ? (long)(config.durationSeconds() * 1e9) : Long.MAX_VALUE;
+        this.durationNanos = config.maxRateNanos();
         this.sampleBytes = config.geometry().payloadBytes();
     }
 

@@ -136,7 +136,7 @@ class NetworkSenderTest
     }
 
     @Test
-    void shouldStopAfterTheDuration() throws Exception
+    void shouldSendADurationsWorthOfStepsWhenPaced() throws Exception
     {
         final SimulatorConfig config = config("rate: x0.01\nduration_s: 0.05\n");
         final long start = System.nanoTime();
@@ -144,9 +144,22 @@ class NetworkSenderTest
         {
             runToTheEnd(run);
             final double seconds = (System.nanoTime() - start) / 1e9;
+            assertTrue(seconds >= 97 * 512e-6 && seconds < 2, seconds + " s");
+            assertEquals(4 * 98, run.datagrams(), "ceil(0.05 s / 512 us) steps per link: " + run.report());
+        }
+    }
+
+    @Test
+    void shouldSendForTheDurationAtMaxRate() throws Exception
+    {
+        final SimulatorConfig config = config("rate: max\nduration_s: 0.05\n");
+        final long start = System.nanoTime();
+        try (SimulatorRun run = SimulatorRun.open(config, false))
+        {
+            runToTheEnd(run);
+            final double seconds = (System.nanoTime() - start) / 1e9;
             assertTrue(seconds >= 0.05 && seconds < 2, seconds + " s");
-            final long perLink = run.datagrams() / 4;
-            assertTrue(perLink >= 90 && perLink <= 100, run.report().toString());
+            assertTrue(run.datagrams() > 0, run.report().toString());
         }
     }
 
