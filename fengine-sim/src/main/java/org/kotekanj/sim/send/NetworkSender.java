@@ -18,11 +18,8 @@ import org.kotekanj.sim.packets.PacketGenerator;
  * several datagrams per system call; how late each batch left is the reported timing error. One batch is reused
  * for every link: fill, send, next link.
  */
-final class NetworkSender implements SimulatorRun
+final class NetworkSender extends GeneratedRun
 {
-    private final PacketGenerator generator;
-    private final GroundTruth truth;
-    private final MmsgBatch batch;
     private final LinkSocket[] links;
     private final List<InetSocketAddress> destinations;
     private final String rate;
@@ -31,7 +28,6 @@ final class NetworkSender implements SimulatorRun
     private final long batchDelayNanos;
     private final long durationNanos;
     private final int sampleBytes;
-    private volatile boolean stopRequested;
     private long startNanos;
     private long lastNanos;
     private boolean started;
@@ -46,9 +42,7 @@ final class NetworkSender implements SimulatorRun
     private NetworkSender(final SimulatorConfig config, final PacketGenerator generator, final GroundTruth truth,
         final MmsgBatch batch, final LinkSocket[] links)
     {
-        this.generator = generator;
-        this.truth = truth;
-        this.batch = batch;
+        super(generator, truth, batch);
         this.links = links;
         this.destinations = config.destinations();
         this.rate = config.rate().text();
@@ -95,7 +89,7 @@ final class NetworkSender implements SimulatorRun
             startNanos = now;
         }
         final long elapsed = now - startNanos;
-        if (stopRequested || elapsed >= durationNanos)
+        if (stopRequested() || elapsed >= durationNanos)
         {
             generator.stop();
         }
@@ -168,24 +162,6 @@ final class NetworkSender implements SimulatorRun
     }
 
     @Override
-    public boolean isFinished()
-    {
-        return generator.isDone();
-    }
-
-    @Override
-    public void requestStop()
-    {
-        stopRequested = true;
-    }
-
-    @Override
-    public GroundTruth groundTruth()
-    {
-        return truth;
-    }
-
-    @Override
     public long datagrams()
     {
         return datagrams;
@@ -201,26 +177,17 @@ final class NetworkSender implements SimulatorRun
     public SendReport report()
     {
         final double seconds = started ? (Math.max(lastNanos, startNanos) - startNanos) / 1e9 : 0;
-        return new SendReport("sent " + (links.length > 0 ? links[0].describe() : "") + " at " + rate, links.length, datagrams, bytes, datagrams * sampleBytes, seconds,
-            periodNanos > 0 ? links.length * 1e9 / periodNanos : 0, batches > 0 ? latenessSum / batches : 0,
-            latenessMax, refused, retries, links.length > 0 ? links[0].sendBuffer() : null);
+        return new SendReport("sent " + links[0].describe() + " at " + rate, links.length, datagrams, bytes,
+            datagrams * sampleBytes, seconds, periodNanos > 0 ? links.length * 1e9 / periodNanos : 0, batches > 0 ? latenessSum / batches : 0,
+            latenessMax, refused, retries, links[0].sendBuffer());
     }
 
     @Override
-    public void close() throws IOException
+    protected void closeOutputs() throws IOException
     {
-        try
+        for (final LinkSocket link : links)
         {
-            generator.finish();
-            truth.close();
-        }
-        finally
-        {
-            for (final LinkSocket link : links)
-            {
-                link.close();
-            }
-            batch.close();
+            link.close();
         }
     }
 }

@@ -15,14 +15,11 @@ import org.kotekanj.sim.packets.PacketGenerator;
  * {@value #SOURCE_PORT_BASE} + stream index. Timestamps are the F-engine's own time, {@code seq x sample_period},
  * so a replay can pace itself from the file and the file is the same for the same config.
  */
-final class PcapRecorder implements SimulatorRun
+final class PcapRecorder extends GeneratedRun
 {
     static final int SOURCE_PORT_BASE = 40000;
     private static final int STEPS_PER_CALL = 64;
 
-    private final PacketGenerator generator;
-    private final GroundTruth truth;
-    private final MmsgBatch batch;
     private final PcapWriter writer;
     private final int[] addresses;
     private final int[] ports;
@@ -31,7 +28,6 @@ final class PcapRecorder implements SimulatorRun
     private final long samplePeriodNs;
     private final int sampleBytes;
     private final String mode;
-    private volatile boolean stopRequested;
     private long step;
     private long datagrams;
     private long startNanos;
@@ -40,9 +36,7 @@ final class PcapRecorder implements SimulatorRun
     private PcapRecorder(final SimulatorConfig config, final PacketGenerator generator, final GroundTruth truth,
         final MmsgBatch batch, final PcapWriter writer)
     {
-        this.generator = generator;
-        this.truth = truth;
-        this.batch = batch;
+        super(generator, truth, batch);
         this.writer = writer;
         this.addresses = new int[config.destinations().size()];
         this.ports = new int[addresses.length];
@@ -73,7 +67,7 @@ final class PcapRecorder implements SimulatorRun
         {
             startNanos = System.nanoTime();
         }
-        if (stopRequested)
+        if (stopRequested())
         {
             generator.stop();
         }
@@ -99,24 +93,6 @@ final class PcapRecorder implements SimulatorRun
     }
 
     @Override
-    public boolean isFinished()
-    {
-        return generator.isDone();
-    }
-
-    @Override
-    public void requestStop()
-    {
-        stopRequested = true;
-    }
-
-    @Override
-    public GroundTruth groundTruth()
-    {
-        return truth;
-    }
-
-    @Override
     public long datagrams()
     {
         return datagrams;
@@ -136,23 +112,8 @@ final class PcapRecorder implements SimulatorRun
     }
 
     @Override
-    public void close() throws IOException
+    protected void closeOutputs() throws IOException
     {
-        try
-        {
-            generator.finish();
-            truth.close();
-        }
-        finally
-        {
-            try
-            {
-                writer.close();
-            }
-            finally
-            {
-                batch.close();
-            }
-        }
+        writer.close();
     }
 }
