@@ -43,7 +43,8 @@ import org.kotekanj.sim.signal.Signals;
  */
 public record SimulatorConfig(PacketGeometry geometry, StreamTable table, SampleSignal signal, String signalType,
     GeneratorSettings settings, List<InetSocketAddress> destinations, SendRate rate, long count, double durationSeconds,
-    LinkSocket.Transport transport, boolean gso, int batch, long batchDelayNanos, int sendBufferBytes, Path pcap, Path groundTruth)
+    LinkSocket.Transport transport, boolean gso, int batch, long batchDelayNanos, int sendBufferBytes, Path pcap,
+    Path groundTruth)
 {
     public static final double DEFAULT_MAX_PACKETS_PER_SECOND = 1e7;
 
@@ -131,12 +132,6 @@ public record SimulatorConfig(PacketGeometry geometry, StreamTable table, Sample
         if (sendBuffer < 1 || sendBuffer > Integer.MAX_VALUE)
         {
             config.error("send_buffer_bytes", "must be 1..2^31-1, found " + sendBuffer);
-        }
-        final int slotBytes = settings.impairments().maxDatagramBytes(geometry);
-        if (slotBytes > PacketGeometry.MAX_DATAGRAM)
-        {
-            config.error("a " + slotBytes + "-byte datagram does not fit UDP over IPv4 (" + PacketGeometry.MAX_DATAGRAM +
-                " bytes at most)");
         }
         return new SimulatorConfig(geometry, table, signal, signalType, settings, destinations, rate, count,
             duration, transport, gso, Math.max(1, Math.min(batch, MmsgBatch.MAX_MESSAGES)), (long)(delayUs * 1000),

@@ -178,8 +178,8 @@ final class NetworkSender extends GeneratedRun
     {
         final double seconds = started ? (Math.max(lastNanos, startNanos) - startNanos) / 1e9 : 0;
         return new SendReport("sent " + links[0].describe() + " at " + rate, links.length, datagrams, bytes,
-            datagrams * sampleBytes, seconds, periodNanos > 0 ? links.length * 1e9 / periodNanos : 0, batches > 0 ? latenessSum / batches : 0,
-            latenessMax, refused, retries, links[0].sendBuffer());
+            datagrams * sampleBytes, seconds, periodNanos > 0 ? links.length * 1e9 / periodNanos : 0,
+            batches > 0 ? latenessSum / batches : 0, latenessMax, refused, retries, links[0].sendBuffer());
     }
 
     @Override

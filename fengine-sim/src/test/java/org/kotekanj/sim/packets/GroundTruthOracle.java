@@ -22,8 +22,8 @@ public final class GroundTruthOracle
     {
     }
 
-    public static List<SentDatagram> expected(final StreamTable table, final GeneratorSettings settings, final long steps,
-        final int streamIndex, final List<GroundTruthEvent> allEvents)
+    public static List<SentDatagram> expected(final StreamTable table, final GeneratorSettings settings,
+        final long steps, final int streamIndex, final List<GroundTruthEvent> allEvents)
     {
         final int samples = table.geometry().samplesPerPacket();
         final int datagram = table.geometry().datagramBytes();
