@@ -10,6 +10,6 @@ public final class SimCommands implements CommandProvider
     @Override
     public List<Object> commands()
     {
-        return List.of();
+        return List.of(new SimCommand());
     }
 }

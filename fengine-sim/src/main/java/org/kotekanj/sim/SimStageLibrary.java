@@ -11,6 +11,8 @@ public final class SimStageLibrary implements StageLibrary
     @Override
     public List<StageType> stages()
     {
-        return List.of();
+        return List.of(
+            StageType.of("FengineSimulator", "sends simulated F-engine packets (or a pcap file) with impairments " +
+                "and a ground-truth log", FengineSimulator::new));
     }
 }

@@ -21,6 +21,10 @@ import static org.kotekanj.nativeio.MmsgHeaderDescriptor.SOCKADDR_IN_LENGTH;
  * {@link UdpSocket#receive(MmsgBatch, int)} resets the entries, and afterwards {@link #receivedLength(int)},
  * {@link #isTruncated(int)} and {@link #receiveQueueDrops(int)} describe datagram {@code i}.
  *
+ * <p>Segmented sends ({@link UdpSocket#sendSegmented(MmsgBatch, int, int)}, UDP GSO) use a second array of
+ * {@code mmsghdr} entries over the same iovecs: each message covers a run of slots of equal length with a
+ * {@code UDP_SEGMENT} control message, and the kernel splits it back into those datagrams.
+ *
  * <p>One thread uses a batch at a time; the memory is freed by {@link #close()}.
  */
 public final class MmsgBatch implements AutoCloseable
@@ -32,7 +36,13 @@ public final class MmsgBatch implements AutoCloseable
     /** Control buffer room for the {@code SO_RXQ_OVFL} drop counter ({@code CMSG_SPACE(sizeof(u32))}). */
     public static final int RXQ_OVFL_CONTROL_BYTES = MmsgHeaderDescriptor.cmsgSpace(Integer.BYTES);
 
+    /** Most datagrams the kernel splits one segmented message into ({@code UDP_MAX_SEGMENTS}). */
+    public static final int MAX_SEGMENTS = 64;
+    /** Most bytes one segmented message carries: a UDP datagram's limit over IPv4. */
+    public static final int MAX_SEGMENTED_BYTES = 65_507;
+
     private static final long PAGE = 4096;
+    private static final int SEGMENT_CONTROL_BYTES = MmsgHeaderDescriptor.cmsgSpace(Short.BYTES);
 
     private final int capacity;
     private final int slotBytes;
@@ -44,6 +54,9 @@ public final class MmsgBatch implements AutoCloseable
     private final MemorySegment names;
     private final MemorySegment control;
     private final MemorySegment buffer;
+    private final MemorySegment segmentHeaders;
+    private final MemorySegment segmentControl;
+    private final int[] segmentCounts;
 
     /**
      * @param capacity     messages, 1..{@value #MAX_MESSAGES}.
@@ -76,11 +89,16 @@ public final class MmsgBatch implements AutoCloseable
         this.control = this.controlBytes == 0 ? MemorySegment.NULL :
             arena.allocate((long)this.controlBytes * capacity, SLOT_ALIGNMENT);
         this.buffer = arena.allocate((long)slotStride * capacity, PAGE);
+        this.segmentHeaders = arena.allocate((long)MMSGHDR_LENGTH * capacity, SLOT_ALIGNMENT);
+        this.segmentControl = arena.allocate((long)SEGMENT_CONTROL_BYTES * capacity, SLOT_ALIGNMENT);
+        this.segmentCounts = new int[capacity];
         for (int i = 0; i < capacity; i++)
         {
             MmsgHeaderDescriptor.iov(iovecs, (long)i * IOVEC_LENGTH, buffer.address() + slotOffset(i), slotBytes);
             MmsgHeaderDescriptor.wire(headers, headerOffset(i), 0L, iovecs.address() + (long)i * IOVEC_LENGTH,
                 this.controlBytes == 0 ? 0L : control.address() + (long)i * this.controlBytes, this.controlBytes);
+            MmsgHeaderDescriptor.cmsg(segmentControl, (long)i * SEGMENT_CONTROL_BYTES, UdpSocket.SOL_UDP,
+                UdpSocket.UDP_SEGMENT, Short.BYTES);
         }
     }
 
@@ -121,6 +139,65 @@ public final class MmsgBatch implements AutoCloseable
     private static long headerOffset(final int index)
     {
         return (long)index * MMSGHDR_LENGTH;
+    }
+
+    /**
+     * Groups slots {@code first .. first+count-1} into segmented messages: a run of slots of one length (at most
+     * {@value #MAX_SEGMENTS} and {@value #MAX_SEGMENTED_BYTES} bytes), plus one shorter, non-empty slot that may
+     * end it (the kernel allows a short last segment). A run of one is a plain message. Returns the message count.
+     */
+    int prepareSegments(final int first, final int count)
+    {
+        int messages = 0;
+        int slot = first;
+        final int end = first + count;
+        while (slot < end)
+        {
+            final int size = length(slot);
+            int run = 1;
+            long bytes = size;
+            if (size > 0)
+            {
+                final int most = Math.min(MAX_SEGMENTS, MAX_SEGMENTED_BYTES / size);
+                while (slot + run < end && run < most && length(slot + run) == size)
+                {
+                    bytes += size;
+                    run++;
+                }
+                final int next = slot + run < end ? length(slot + run) : 0;
+                if (run < most && next > 0 && next < size && bytes + next <= MAX_SEGMENTED_BYTES)
+                {
+                    run++;
+                }
+            }
+            final long header = headerOffset(messages);
+            final long controlOffset = (long)messages * SEGMENT_CONTROL_BYTES;
+            MmsgHeaderDescriptor.wire(segmentHeaders, header, 0L, iovecs.address() + (long)slot * IOVEC_LENGTH,
+                run > 1 ? segmentControl.address() + controlOffset : 0L, run > 1 ? SEGMENT_CONTROL_BYTES : 0);
+            MmsgHeaderDescriptor.msgIovlen(segmentHeaders, header, run);
+            segmentControl.set(ValueLayout.JAVA_SHORT_UNALIGNED,
+                controlOffset + MmsgHeaderDescriptor.CMSG_DATA_OFFSET, (short)size);
+            segmentCounts[messages++] = run;
+            slot += run;
+        }
+        return messages;
+    }
+
+    /** The {@code mmsghdr} array {@link #prepareSegments} built. */
+    MemorySegment segmentHeaders()
+    {
+        return segmentHeaders;
+    }
+
+    /** Datagrams in the first {@code messages} segmented messages. */
+    int segmentedDatagrams(final int messages)
+    {
+        int datagrams = 0;
+        for (int i = 0; i < messages; i++)
+        {
+            datagrams += segmentCounts[i];
+        }
+        return datagrams;
     }
 
     /** Sets how many bytes of slot {@code i} the next send transmits. */

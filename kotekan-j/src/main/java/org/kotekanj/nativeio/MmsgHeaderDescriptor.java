@@ -115,6 +115,12 @@ public final class MmsgHeaderDescriptor
         headers.set(INT, offset + MSG_NAMELEN_OFFSET, length);
     }
 
+    /** Sets how many iovecs (from {@code msg_iov} on) the message gathers. */
+    public static void msgIovlen(final MemorySegment headers, final long offset, final long count)
+    {
+        headers.set(SIZE_T, offset + MSG_IOVLEN_OFFSET, count);
+    }
+
     public static long msgControllen(final MemorySegment headers, final long offset)
     {
         return headers.get(SIZE_T, offset + MSG_CONTROLLEN_OFFSET);

@@ -36,12 +36,17 @@ public final class UdpSocket implements AutoCloseable
     public static final int SO_SNDBUFFORCE = 32;
     public static final int SO_RCVBUFFORCE = 33;
     public static final int SO_RXQ_OVFL = 40;
+    public static final int SOL_UDP = 17;
+    /** UDP GSO: a control message with the segment size makes the kernel split one send into datagrams. */
+    public static final int UDP_SEGMENT = 103;
     public static final int MSG_CTRUNC = 0x08;
     public static final int MSG_TRUNC = 0x20;
     public static final int MSG_DONTWAIT = 0x40;
     public static final int EPERM = 1;
     public static final int EINTR = 4;
+    public static final int EIO = 5;
     public static final int EAGAIN = 11;
+    public static final int EINVAL = 22;
     public static final int ECONNREFUSED = 111;
 
     private static final int AF_INET = 2;
@@ -249,6 +254,35 @@ public final class UdpSocket implements AutoCloseable
             final int sent = (int)SENDMMSG.invokeExact(errno, fd,
                 batch.headers().address() + (long)first * MmsgHeaderDescriptor.MMSGHDR_LENGTH, count, MSG_DONTWAIT);
             return sent >= 0 ? sent : -Libc.errno(errno);
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("sendmmsg", t);
+        }
+    }
+
+    /**
+     * Sends messages {@code first .. first+count-1} of the batch like {@link #send}, but with UDP GSO: each run of
+     * equal-length datagrams goes down the stack as one message (up to 64 KiB) that the kernel splits back into
+     * exactly those datagrams, so the receiver sees the same datagrams while the sender pays the per-packet cost
+     * of the stack once per run. Kernels or routes that cannot segment answer {@code -EINVAL} or {@code -EIO}:
+     * fall back to {@link #send}.
+     *
+     * @return how many datagrams were sent (whole runs), or {@code -errno}.
+     */
+    public int sendSegmented(final MmsgBatch batch, final int first, final int count)
+    {
+        if (first < 0 || count < 0 || first + count > batch.capacity())
+        {
+            throw new IndexOutOfBoundsException("messages " + first + "+" + count + " of a batch of " +
+                batch.capacity());
+        }
+        final int messages = batch.prepareSegments(first, count);
+        try
+        {
+            final int sent = (int)SENDMMSG.invokeExact(errno, fd, batch.segmentHeaders().address(), messages,
+                MSG_DONTWAIT);
+            return sent >= 0 ? batch.segmentedDatagrams(sent) : -Libc.errno(errno);
         }
         catch (final Throwable t)
         {

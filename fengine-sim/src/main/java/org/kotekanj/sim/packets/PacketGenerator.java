@@ -55,7 +55,8 @@ public final class PacketGenerator
             streams[i] = new StreamPackets(i, table.streams().get(i).streamId(), writer, settings, steps, truth);
         }
         final Impairments impairments = settings.impairments();
-        this.maxPerStep = 2 + impairments.reorderWindow();
+        this.maxPerStep = 1 + (impairments.duplicateRate() > 0 ? 1 : 0) +
+            (impairments.reorderRate() > 0 ? impairments.reorderWindow() : 0);
         this.slotBytes = impairments.maxDatagramBytes(table.geometry());
     }
 
@@ -69,7 +70,7 @@ public final class PacketGenerator
         return streams.length;
     }
 
-    /** Room a batch needs for one step of one stream: the packet, a duplicate and every held packet. */
+    /** Room a batch needs for one step of one stream: the packet, a duplicate and every held packet (if on). */
     public int maxDatagramsPerStep()
     {
         return maxPerStep;
@@ -137,6 +138,12 @@ public final class PacketGenerator
             total += stream.count(type);
         }
         return total;
+    }
+
+    /** True once stream {@code stream} has taken its last step (held packets may remain, sent regardless of pace). */
+    public boolean isFlushing(final int stream)
+    {
+        return streams[stream].isFlushing();
     }
 
     public boolean isDone(final int stream)

@@ -95,7 +95,7 @@ final class StreamPackets
         {
             schedules[kind] = new EventSchedule(rates[kind], EventSchedule.seed(settings.seed(), index, kind));
         }
-        final int window = impairments.reorderWindow();
+        final int window = impairments.reorderRate() > 0 ? impairments.reorderWindow() : 0;
         heldSeq = new long[window];
         heldWireId = new int[window];
         heldLength = new int[window];

@@ -12,7 +12,7 @@ import org.kotekanj.fengine.StreamTable;
  * parameters and its ground-truth events: if this matches what was sent, the log is precise enough to compute any
  * receiver counter exactly.
  */
-final class GroundTruthOracle
+public final class GroundTruthOracle
 {
     private GroundTruthOracle()
     {
@@ -22,8 +22,8 @@ final class GroundTruthOracle
     {
     }
 
-    static List<SentDatagram> expected(final StreamTable table, final GeneratorSettings settings, final long steps,
-        final int streamIndex, final List<GroundTruthEvent> allEvents)
+    public static List<SentDatagram> expected(final StreamTable table, final GeneratorSettings settings,
+        final long steps, final int streamIndex, final List<GroundTruthEvent> allEvents)
     {
         final int samples = table.geometry().samplesPerPacket();
         final int datagram = table.geometry().datagramBytes();

@@ -1,6 +1,6 @@
 package org.kotekanj.sim.packets;
 
 /** One datagram as a receiver would see it, decoded from a batch slot or a pcap record in tests. */
-record SentDatagram(int streamIndex, int wireStreamId, long seq, int length, int flags)
+public record SentDatagram(int streamIndex, int wireStreamId, long seq, int length, int flags)
 {
 }
