@@ -172,14 +172,15 @@ public final class Libc
         }
     }
 
+    /** A libc call given a segment to capture errno into and an arena for its arguments. */
     @FunctionalInterface
-    private interface ErrnoCall
+    interface ErrnoCall
     {
         long invoke(MemorySegment errno, Arena arena) throws Throwable;
     }
 
     /** Runs one errno-capturing call; a result of -1 (the libc failure value) becomes a {@link NativeException}. */
-    private static long checked(final String what, final ErrnoCall call)
+    static long checked(final String what, final ErrnoCall call)
     {
         try (Arena arena = Arena.ofConfined())
         {

@@ -91,7 +91,7 @@ public final class UdpSocket implements AutoCloseable
     /** Opens an unbound IPv4 datagram socket. */
     public static UdpSocket open()
     {
-        final int fd = (int)cold("socket(AF_INET, SOCK_DGRAM)", (errno, arena) ->
+        final int fd = (int)Libc.checked("socket(AF_INET, SOCK_DGRAM)", (errno, arena) ->
             (long)(int)SOCKET.invokeExact(errno, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
         return new UdpSocket(fd, Arena.ofShared());
     }
@@ -123,14 +123,14 @@ public final class UdpSocket implements AutoCloseable
 
     public void bind(final InetSocketAddress address)
     {
-        cold("bind to " + format(address), (errno, arena) ->
+        Libc.checked("bind to " + format(address), (errno, arena) ->
             (long)(int)BIND.invokeExact(errno, fd, sockaddr(arena, address), MmsgHeaderDescriptor.SOCKADDR_IN_LENGTH));
     }
 
     /** Fixes the peer: sends need no address and datagrams from anyone else are not received. */
     public void connect(final InetSocketAddress address)
     {
-        cold("connect to " + format(address), (errno, arena) ->
+        Libc.checked("connect to " + format(address), (errno, arena) ->
             (long)(int)CONNECT.invokeExact(errno, fd, sockaddr(arena, address),
                 MmsgHeaderDescriptor.SOCKADDR_IN_LENGTH));
     }
@@ -143,7 +143,7 @@ public final class UdpSocket implements AutoCloseable
             final MemorySegment name = arena.allocate(MmsgHeaderDescriptor.SOCKADDR_IN_LENGTH, 8);
             final MemorySegment length = arena.allocate(JAVA_INT);
             length.set(JAVA_INT, 0, MmsgHeaderDescriptor.SOCKADDR_IN_LENGTH);
-            cold("getsockname", (errno, unused) -> (long)(int)GETSOCKNAME.invokeExact(errno, fd, name, length));
+            Libc.checked("getsockname", (errno, unused) -> (long)(int)GETSOCKNAME.invokeExact(errno, fd, name, length));
             final int address = MmsgHeaderDescriptor.sinAddr(name, 0);
             final byte[] bytes = {(byte)(address >>> 24), (byte)(address >>> 16), (byte)(address >>> 8),
                 (byte)address};
@@ -214,7 +214,7 @@ public final class UdpSocket implements AutoCloseable
 
     public void setIntOption(final int name, final int value)
     {
-        cold("setsockopt(" + optionName(name) + ", " + value + ")", (errno, arena) ->
+        Libc.checked("setsockopt(" + optionName(name) + ", " + value + ")", (errno, arena) ->
         {
             final MemorySegment v = arena.allocate(JAVA_INT);
             v.set(JAVA_INT, 0, value);
@@ -229,7 +229,7 @@ public final class UdpSocket implements AutoCloseable
             final MemorySegment v = arena.allocate(JAVA_INT);
             final MemorySegment length = arena.allocate(JAVA_INT);
             length.set(JAVA_INT, 0, Integer.BYTES);
-            cold("getsockopt(" + optionName(name) + ")",
+            Libc.checked("getsockopt(" + optionName(name) + ")",
                 (errno, unused) -> (long)(int)GETSOCKOPT.invokeExact(errno, fd, SOL_SOCKET, name, v, length));
             return v.get(JAVA_INT, 0);
         }
@@ -322,7 +322,7 @@ public final class UdpSocket implements AutoCloseable
             closed = true;
             try
             {
-                cold("close", (e, unused) -> (long)(int)CLOSE.invokeExact(e, fd));
+                Libc.checked("close", (e, unused) -> (long)(int)CLOSE.invokeExact(e, fd));
             }
             finally
             {
@@ -357,35 +357,5 @@ public final class UdpSocket implements AutoCloseable
             case SO_RXQ_OVFL -> "SO_RXQ_OVFL";
             default -> "option " + name;
         };
-    }
-
-    @FunctionalInterface
-    private interface ErrnoCall
-    {
-        long invoke(MemorySegment errno, Arena arena) throws Throwable;
-    }
-
-    /** Runs one cold errno-capturing call; -1 becomes a {@link NativeException} naming what failed and why. */
-    private static long cold(final String what, final ErrnoCall call)
-    {
-        try (Arena arena = Arena.ofConfined())
-        {
-            final MemorySegment errno = Libc.newErrnoCapture(arena);
-            final long rc = call.invoke(errno, arena);
-            if (rc == -1L)
-            {
-                final int code = Libc.errno(errno);
-                throw new NativeException(what + " failed: " + Libc.strerror(code), code);
-            }
-            return rc;
-        }
-        catch (final RuntimeException e)
-        {
-            throw e;
-        }
-        catch (final Throwable t)
-        {
-            throw new IllegalStateException(what + " failed", t);
-        }
     }
 }
