@@ -74,7 +74,8 @@ public final class NormalDistribution
             throw new IllegalArgumentException("upper tail probability must be in (0, 0.5]: " + q);
         }
         final double t = Math.sqrt(-2.0 * Math.log(q));
-        double z = t - (2.515517 + t * (0.802853 + t * 0.010328)) / (1.0 + t * (1.432788 + t * (0.189269 + t * 0.001308)));
+        double z = t - (2.515517 + t * (0.802853 + t * 0.010328)) /
+            (1.0 + t * (1.432788 + t * (0.189269 + t * 0.001308)));
         for (int i = 0; i < 6; i++)
         {
             final double step = (upperTail(z) - q) / density(z);

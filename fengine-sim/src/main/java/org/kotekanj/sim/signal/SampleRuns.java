@@ -2,6 +2,8 @@ package org.kotekanj.sim.signal;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -11,6 +13,8 @@ final class SampleRuns
 {
     /** Little-endian so that byte k of a long is sample k on every platform. */
     static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** Eight bytes of a heap table at any index, in the same order. */
+    static final VarHandle TABLE_LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private SampleRuns()
     {
@@ -31,18 +35,33 @@ final class SampleRuns
         }
     }
 
-    /** Copies {@code count} bytes of a heap table from {@code from} to {@code dst} at {@code offset}. */
-    static void copy(final MemorySegment table, final long from, final MemorySegment dst, final long offset,
-        final int count)
+    /**
+     * Copies {@code count} bytes of a table from {@code from} to {@code dst} at {@code offset}, 64 bytes per step
+     * where it can: written out, because the JIT does not unroll a loop of segment stores by itself.
+     */
+    static void copy(final byte[] table, final int from, final MemorySegment dst, final long offset, final int count)
     {
         int n = 0;
+        for (; n + 64 <= count; n += 64)
+        {
+            final int at = from + n;
+            final long to = offset + n;
+            dst.set(LONG_LE, to, (long)TABLE_LONGS.get(table, at));
+            dst.set(LONG_LE, to + 8, (long)TABLE_LONGS.get(table, at + 8));
+            dst.set(LONG_LE, to + 16, (long)TABLE_LONGS.get(table, at + 16));
+            dst.set(LONG_LE, to + 24, (long)TABLE_LONGS.get(table, at + 24));
+            dst.set(LONG_LE, to + 32, (long)TABLE_LONGS.get(table, at + 32));
+            dst.set(LONG_LE, to + 40, (long)TABLE_LONGS.get(table, at + 40));
+            dst.set(LONG_LE, to + 48, (long)TABLE_LONGS.get(table, at + 48));
+            dst.set(LONG_LE, to + 56, (long)TABLE_LONGS.get(table, at + 56));
+        }
         for (; n + 8 <= count; n += 8)
         {
-            dst.set(LONG_LE, offset + n, table.get(LONG_LE, from + n));
+            dst.set(LONG_LE, offset + n, (long)TABLE_LONGS.get(table, from + n));
         }
         for (; n < count; n++)
         {
-            dst.set(JAVA_BYTE, offset + n, table.get(JAVA_BYTE, from + n));
+            dst.set(JAVA_BYTE, offset + n, table[from + n]);
         }
     }
 }

@@ -11,7 +11,7 @@ public final class TplusESignal implements SampleSignal
 {
     /** Longest run copied from the table in one go. */
     private static final int SPAN = 4096;
-    private static final MemorySegment TABLE = table();
+    private static final byte[] TABLE = table();
 
     @Override
     public byte sample(final long seq, final int freqId, final int input)
@@ -52,13 +52,13 @@ public final class TplusESignal implements SampleSignal
         return (byte)b;
     }
 
-    private static MemorySegment table()
+    private static byte[] table()
     {
         final byte[] bytes = new byte[256 + SPAN];
         for (int k = 0; k < bytes.length; k++)
         {
             bytes[k] = legal(k & 0xFF);
         }
-        return MemorySegment.ofArray(bytes);
+        return bytes;
     }
 }

@@ -28,8 +28,8 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * </pre>
  *
  * An integration is aligned when both its first seq and its length are multiples of {@code L}. For CHIME (2048
- * inputs, {@code L} = 4096) any frame-aligned integration of a multiple of 4096 samples qualifies, e.g. the 49152-sample
- * frames. Unaligned spans are still exact but need brute force on their partial blocks.
+ * inputs, {@code L} = 4096) any frame-aligned integration of a multiple of 4096 samples qualifies, e.g. the
+ * 49152-sample frames. Unaligned spans are still exact but need brute force on their partial blocks.
  *
  * <p>{@code c} and {@code d} come from a table of {@value #TABLE_INPUTS} entries indexed by
  * {@code (input + r(f)) mod 4096}, where {@code r(f)} is a seeded rotation per frequency, so a frequency or input
@@ -51,15 +51,15 @@ public final class WalshSignal implements SampleSignal
     /** {@code SPREAD[m]}: byte k is 0xFF where bit k of m is set. */
     private static final long[] SPREAD = spread();
 
-    private final long seed;
     private final byte[] offsetReal = new byte[TABLE_INPUTS];
     private final byte[] offsetImag = new byte[TABLE_INPUTS];
     private final byte[] codeReal = new byte[TABLE_INPUTS];
     private final byte[] codeImag = new byte[TABLE_INPUTS];
     /** Bytes of {@code c + d}, the table twice over so that a run of up to 4096 inputs never wraps. */
-    private final MemorySegment plus;
+    private final byte[] plus = new byte[2 * TABLE_INPUTS];
     /** {@code (c + d) XOR (c - d)}, likewise doubled. */
-    private final MemorySegment flip;
+    private final byte[] flip = new byte[2 * TABLE_INPUTS];
+    private final long rotationKey;
 
     public WalshSignal(final long seed, final int offsetMax, final int codeMax)
     {
@@ -68,9 +68,7 @@ public final class WalshSignal implements SampleSignal
             throw new IllegalArgumentException("walsh needs offset_max >= 0, code_max >= 1 and offset_max + code_max" +
                 " <= 7: " + offsetMax + ", " + codeMax);
         }
-        this.seed = seed;
-        final byte[] plusBytes = new byte[2 * TABLE_INPUTS];
-        final byte[] flipBytes = new byte[2 * TABLE_INPUTS];
+        this.rotationKey = CounterHash.mix(seed ^ ROTATION_SALT);
         final long key = CounterHash.runKey(seed ^ TABLE_SALT, 0, 0);
         for (int k = 0; k < TABLE_INPUTS; k++)
         {
@@ -82,13 +80,11 @@ public final class WalshSignal implements SampleSignal
             codeImag[k] = (byte)uniform(draw >>> 48, codeMax);
             final byte up = SampleByte.of(offsetReal[k] + codeReal[k], offsetImag[k] + codeImag[k]);
             final byte down = SampleByte.of(offsetReal[k] - codeReal[k], offsetImag[k] - codeImag[k]);
-            plusBytes[k] = up;
-            plusBytes[k + TABLE_INPUTS] = up;
-            flipBytes[k] = (byte)(up ^ down);
-            flipBytes[k + TABLE_INPUTS] = (byte)(up ^ down);
+            plus[k] = up;
+            plus[k + TABLE_INPUTS] = up;
+            flip[k] = (byte)(up ^ down);
+            flip[k + TABLE_INPUTS] = (byte)(up ^ down);
         }
-        this.plus = MemorySegment.ofArray(plusBytes);
-        this.flip = MemorySegment.ofArray(flipBytes);
     }
 
     static WalshSignal read(final StageConfig signal)
@@ -141,8 +137,7 @@ public final class WalshSignal implements SampleSignal
     public byte sample(final long seq, final int freqId, final int input)
     {
         final int k = tableIndex(freqId, input);
-        final byte up = plus.get(JAVA_BYTE, k);
-        return (Long.bitCount((input + 1L) & seq) & 1) == 0 ? up : (byte)(up ^ flip.get(JAVA_BYTE, k));
+        return (Long.bitCount((input + 1L) & seq) & 1) == 0 ? plus[k] : (byte)(plus[k] ^ flip[k]);
     }
 
     @Override
@@ -167,24 +162,43 @@ public final class WalshSignal implements SampleSignal
     private void fillRun(final long seq, final long code, final int k, final int count, final MemorySegment dst,
         final long offset)
     {
-        long signs = 0;
+        final byte[] up = plus;
+        final byte[] change = flip;
         int n = 0;
-        for (; n + 8 <= count; n += 8)
+        for (; n + 64 <= count; n += 64)
         {
-            if ((n & 63) == 0)
+            final long signs = signs64(code + n, seq);
+            final int at = k + n;
+            final long to = offset + n;
+            dst.set(SampleRuns.LONG_LE, to, select(up, change, at, signs));
+            dst.set(SampleRuns.LONG_LE, to + 8, select(up, change, at + 8, signs >>> 8));
+            dst.set(SampleRuns.LONG_LE, to + 16, select(up, change, at + 16, signs >>> 16));
+            dst.set(SampleRuns.LONG_LE, to + 24, select(up, change, at + 24, signs >>> 24));
+            dst.set(SampleRuns.LONG_LE, to + 32, select(up, change, at + 32, signs >>> 32));
+            dst.set(SampleRuns.LONG_LE, to + 40, select(up, change, at + 40, signs >>> 40));
+            dst.set(SampleRuns.LONG_LE, to + 48, select(up, change, at + 48, signs >>> 48));
+            dst.set(SampleRuns.LONG_LE, to + 56, select(up, change, at + 56, signs >>> 56));
+        }
+        if (n < count)
+        {
+            final long signs = signs64(code + n, seq);
+            for (; n + 8 <= count; n += 8)
             {
-                signs = signs64(code + n, seq);
+                dst.set(SampleRuns.LONG_LE, offset + n, select(up, change, k + n, signs >>> (n & 63)));
             }
-            final long mask = SPREAD[(int)(signs >>> (n & 63)) & 0xFF];
-            dst.set(SampleRuns.LONG_LE, offset + n,
-                plus.get(SampleRuns.LONG_LE, k + n) ^ (flip.get(SampleRuns.LONG_LE, k + n) & mask));
+            for (; n < count; n++)
+            {
+                final boolean minus = (signs >>> (n & 63) & 1) != 0;
+                dst.set(JAVA_BYTE, offset + n, minus ? (byte)(up[k + n] ^ change[k + n]) : up[k + n]);
+            }
         }
-        for (; n < count; n++)
-        {
-            final byte up = plus.get(JAVA_BYTE, k + n);
-            final boolean minus = (Long.bitCount((code + n) & seq) & 1) != 0;
-            dst.set(JAVA_BYTE, offset + n, minus ? (byte)(up ^ flip.get(JAVA_BYTE, k + n)) : up);
-        }
+    }
+
+    /** Eight samples: the bytes of {@code c + d}, flipped to {@code c - d} where the low 8 sign bits are set. */
+    private static long select(final byte[] up, final byte[] change, final int at, final long signs)
+    {
+        return (long)SampleRuns.TABLE_LONGS.get(up, at) ^
+            ((long)SampleRuns.TABLE_LONGS.get(change, at) & SPREAD[(int)signs & 0xFF]);
     }
 
     /**
@@ -208,7 +222,9 @@ public final class WalshSignal implements SampleSignal
 
     private int tableIndex(final int freqId, final int input)
     {
-        final int rotation = (int)(CounterHash.at(CounterHash.runKey(seed ^ ROTATION_SALT, 0, freqId), 0) >>> 52);
+        // a multiplicative hash: one per packet run, where a full mix would cost as much as filling 16 inputs
+        final long hash = ((freqId + 1L) * 0x9E37_79B9_7F4A_7C15L ^ rotationKey) * 0xD1B5_4A32_D192_ED03L;
+        final int rotation = (int)(hash >>> 52);
         return (input + rotation) & (TABLE_INPUTS - 1);
     }
 

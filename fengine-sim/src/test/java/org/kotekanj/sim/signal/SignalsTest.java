@@ -66,7 +66,7 @@ class SignalsTest
         }
         for (int input = 0; input < 64; input++)
         {
-            assertTrue(SampleByte.isLegal(signal.sample(5, 1, input)), "a misconfigured signal still sends legal bytes");
+            assertTrue(SampleByte.isLegal(signal.sample(5, 1, input)), "a misconfigured signal sends legal bytes");
         }
     }
 }

@@ -25,7 +25,8 @@ class WalshSignalTest
         for (int input = 0; input < 300; input++)
         {
             final int freqId = input % 5;
-            assertTrue(Math.abs(signal.offsetReal(freqId, input)) <= 2 && Math.abs(signal.offsetImag(freqId, input)) <= 2);
+            assertTrue(Math.abs(signal.offsetReal(freqId, input)) <= 2);
+            assertTrue(Math.abs(signal.offsetImag(freqId, input)) <= 2);
             assertTrue(signal.codeReal(freqId, input) != 0 && Math.abs(signal.codeReal(freqId, input)) <= 5);
             for (long seq = 0; seq < 40; seq += 13)
             {
