@@ -2,6 +2,7 @@ package org.kotekanj.sim;
 
 import java.util.List;
 
+import org.kotekanj.sim.check.SampleFrameChecker;
 import org.kotekanj.stage.StageLibrary;
 import org.kotekanj.stage.StageType;
 
@@ -11,6 +12,8 @@ public final class SimStageLibrary implements StageLibrary
     @Override
     public List<StageType> stages()
     {
-        return List.of();
+        return List.of(
+            StageType.of("SampleFrameChecker", "verifies every byte of received sample frames against the simulator's" +
+                " signal, lost cells and padding included", SampleFrameChecker::new));
     }
 }
