@@ -56,24 +56,9 @@ public final class Verification
         return different == 0;
     }
 
-    public long checkedCount()
-    {
-        return checked;
-    }
-
-    public long skippedCount()
+    long skippedCount()
     {
         return skipped;
-    }
-
-    public long differentCount()
-    {
-        return different;
-    }
-
-    public List<String> differences()
-    {
-        return List.copyOf(differences);
     }
 
     public void print(final PrintWriter out)

@@ -157,7 +157,7 @@ public final class GaussianSignal implements SampleSignal
     {
         final long sky = CounterHash.at(CounterHash.runKey(seed ^ SKY_SALT, seq, freqId), 0);
         return sample(skyScale * NormalDeviates.of((int)sky), skyScale * NormalDeviates.of((int)(sky >>> 32)),
-            CounterHash.runKey(seed, seq, freqId), phaseStep(freqId), input);
+            CounterHash.runKey(seed, seq, freqId), phaseStep(freqId), input, gains[input % gains.length]);
     }
 
     @Override
@@ -169,18 +169,21 @@ public final class GaussianSignal implements SampleSignal
         final double skyImag = skyScale * NormalDeviates.of((int)(sky >>> 32));
         final long key = CounterHash.runKey(seed, seq, freqId);
         final int step = phaseStep(freqId);
+        int gain = firstInput % gains.length;
         for (int n = 0; n < count; n++)
         {
-            dst.set(JAVA_BYTE, offset + n, sample(skyReal, skyImag, key, step, firstInput + n));
+            dst.set(JAVA_BYTE, offset + n, sample(skyReal, skyImag, key, step, firstInput + n, gains[gain]));
+            // a running index: a division per byte would cost as much as a Gaussian draw
+            gain = gain + 1 == gains.length ? 0 : gain + 1;
         }
     }
 
     /** One input's byte, given the run's sky sample: the single definition both paths share. */
-    private byte sample(final double skyReal, final double skyImag, final long key, final int step, final int input)
+    private byte sample(final double skyReal, final double skyImag, final long key, final int step, final int input,
+        final double g)
     {
         final long noise = CounterHash.at(key, input);
         final int phase = phaseOf(step, input);
-        final double g = gains[input % gains.length];
         final double c = COS[phase];
         final double s = SIN[phase];
         final double real = g * (c * skyReal - s * skyImag) + noiseScale * NormalDeviates.of((int)noise);
@@ -200,8 +203,9 @@ public final class GaussianSignal implements SampleSignal
         return (input * step + (1 << (PHASE_SHIFT - 1))) >>> PHASE_SHIFT;
     }
 
+    /** Rounds half up, like {@code Math.round}, through the floor intrinsic; then clips to -7..7. */
     private static int quantise(final double value)
     {
-        return (int)Math.max(-SampleByte.MAX, Math.min(SampleByte.MAX, Math.round(value)));
+        return (int)Math.max(-SampleByte.MAX, Math.min(SampleByte.MAX, Math.floor(value + 0.5)));
     }
 }

@@ -144,11 +144,16 @@ public final class WalshSignal implements SampleSignal
     public void fill(final long seq, final int freqId, final int firstInput, final int count, final MemorySegment dst,
         final long offset)
     {
-        int k = tableIndex(freqId, firstInput);
+        final int k = tableIndex(freqId, firstInput);
+        if (count <= 64)
+        {
+            fillShort(seq, firstInput + 1L, k, count, dst, offset);
+            return;
+        }
+        // inputs i and i + 4096 share a table entry, so every chunk starts at the same one
         for (int n = 0; n < count; n += TABLE_INPUTS)
         {
             fillRun(seq, firstInput + 1L + n, k, Math.min(TABLE_INPUTS, count - n), dst, offset + n);
-            k = (k + TABLE_INPUTS) & (TABLE_INPUTS - 1);
         }
     }
 
@@ -156,6 +161,23 @@ public final class WalshSignal implements SampleSignal
     public long timePeriod(final int numInputs)
     {
         return blockLength(numInputs);
+    }
+
+    /** Up to 64 inputs (one sign word), kept small so that it inlines into {@link #fill}. */
+    private void fillShort(final long seq, final long code, final int k, final int count, final MemorySegment dst,
+        final long offset)
+    {
+        final long signs = signs64(code, seq);
+        int n = 0;
+        for (; n + 8 <= count; n += 8)
+        {
+            dst.set(SampleRuns.LONG_LE, offset + n, select(plus, flip, k + n, signs >>> n));
+        }
+        for (; n < count; n++)
+        {
+            final boolean minus = (signs >>> n & 1) != 0;
+            dst.set(JAVA_BYTE, offset + n, minus ? (byte)(plus[k + n] ^ flip[k + n]) : plus[k + n]);
+        }
     }
 
     /** Inputs with code indices {@code [code, code + count)}, table entries from {@code k}; count <= 4096. */
