@@ -2,6 +2,7 @@ package org.kotekanj.sim;
 
 import java.util.List;
 
+import org.kotekanj.sim.check.SampleFrameChecker;
 import org.kotekanj.stage.StageLibrary;
 import org.kotekanj.stage.StageType;
 
@@ -13,6 +14,8 @@ public final class SimStageLibrary implements StageLibrary
     {
         return List.of(
             StageType.of("FengineSimulator", "sends simulated F-engine packets (or a pcap file) with impairments " +
-                "and a ground-truth log", FengineSimulator::new));
+                "and a ground-truth log", FengineSimulator::new),
+            StageType.of("SampleFrameChecker", "verifies every byte of received sample frames against the simulator's" +
+                " signal, lost cells and padding included", SampleFrameChecker::new));
     }
 }

@@ -15,7 +15,8 @@ public interface SampleSignal
 
     /**
      * Writes the samples of inputs {@code [firstInput, firstInput + count)} at ({@code seq}, {@code freqId}) to
-     * {@code dst} at {@code offset}: one packet run. Implementations override this with a fast path.
+     * {@code dst} at {@code offset}: one packet run. Implementations override this with a fast path that writes
+     * exactly the bytes {@link #sample} gives.
      */
     default void fill(final long seq, final int freqId, final int firstInput, final int count, final MemorySegment dst,
         final long offset)
@@ -24,5 +25,15 @@ public interface SampleSignal
         {
             dst.set(JAVA_BYTE, offset + i, sample(seq, freqId, firstInput + i));
         }
+    }
+
+    /**
+     * The period in samples with which the signal of inputs {@code [0, numInputs)} repeats, whatever seq it starts
+     * from, or 0 if it does not repeat. Expected visibilities of a periodic signal over any span cost at most two
+     * periods of brute-force correlation.
+     */
+    default long timePeriod(final int numInputs)
+    {
+        return 0;
     }
 }
