@@ -234,6 +234,10 @@ public final class FrameWindow implements AutoCloseable
         FrameMetadataDescriptor.initialise(meta, layout.samplesPerFrame(), layout.numFreqs(), layout.paddedInputs(),
             plan.numBlocks(), samplesPerPacket, plan.numStreams());
         FrameMetadataDescriptor.firstSeq(meta, frame * samplesPerFrame);
+        for (int f = 0; f < layout.numFreqs(); f++)
+        {
+            FrameMetadataDescriptor.freqId(meta, f, plan.freqId(f));
+        }
         for (int s = 0; s < plan.numStreams(); s++)
         {
             FrameMetadataDescriptor.streamId(meta, s, plan.streamId(s));

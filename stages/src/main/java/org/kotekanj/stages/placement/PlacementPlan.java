@@ -23,6 +23,7 @@ public final class PlacementPlan
     private final int[][] freqIndex;
     private final int numBlocks;
     private final int numInputs;
+    private final int[] freqIds;
 
     private PlacementPlan(final StreamTable table, final SampleFrameLayout layout)
     {
@@ -47,6 +48,7 @@ public final class PlacementPlan
         }
         numBlocks = table.numBlocks();
         numInputs = table.numInputs();
+        freqIds = table.freqIds();
     }
 
     /**
@@ -121,6 +123,12 @@ public final class PlacementPlan
     public int freqIndex(final int stream, final int k)
     {
         return freqIndex[stream][k];
+    }
+
+    /** The {@code freq_id} of each frame frequency, in frame order. */
+    public int freqId(final int freqIndex)
+    {
+        return freqIds[freqIndex];
     }
 
     public int numBlocks()

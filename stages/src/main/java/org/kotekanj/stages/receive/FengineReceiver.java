@@ -39,6 +39,7 @@ import org.kotekanj.status.MetricNames;
  *   samples_per_frame: 49152   # frames hold T samples, aligned to multiples of T
  *   window_frames: 2           # open frames: late packets within them are placed, older ones are too old
  *   start_delay_seconds: 0     # bind, then wait before polling (lets socket queues fill: drain-rate benchmarks)
+ *   finish_after_idle_seconds: 0  # > 0: finish (and let the pipeline drain) once traffic stopped for this long
  * </pre>
  */
 public final class FengineReceiver extends Stage
@@ -57,6 +58,8 @@ public final class FengineReceiver extends Stage
     private final AtomicCounter[] socketDrops;
     private final long idlePublishNanos;
     private final long startDelayNanos;
+    private final long finishAfterIdleNanos;
+    private boolean quietFinished;
     private long pollFromNanos;
     private PacketSource source;
     private long polls;
@@ -110,6 +113,7 @@ public final class FengineReceiver extends Stage
         final int confirmations = config.getInt("jump_confirmations", 8);
         idlePublishNanos = (long)(config.getDouble("idle_publish_ms", 500) * 1e6);
         startDelayNanos = (long)(config.getDouble("start_delay_seconds", 0) * 1e9);
+        finishAfterIdleNanos = (long)(config.getDouble("finish_after_idle_seconds", 0) * 1e9);
         final String copy = config.getString("copy", "streaming");
         CopyEngine engine = new JavaCopyEngine();
         if ("streaming".equals(copy))
@@ -192,20 +196,33 @@ public final class FengineReceiver extends Stage
         return received;
     }
 
-    /** With no traffic for {@code idle_publish_ms}, open frames are published rather than held indefinitely. */
+    /**
+     * With no traffic for {@code idle_publish_ms}, open frames are published rather than held indefinitely (the cells
+     * after each stream's last packet are flagged, not counted lost: the samples have not arrived, they may yet).
+     */
     private void publishIfQuiet()
     {
-        if (window.openFrames() > 0 && (emptyPolls & 1023) == 0 && System.nanoTime() - lastDataNanos > idlePublishNanos)
+        if ((emptyPolls & 1023) != 0)
         {
-            window.publishAll();
+            return;
+        }
+        final long quiet = System.nanoTime() - lastDataNanos;
+        if (window.openFrames() > 0 && quiet > idlePublishNanos)
+        {
+            window.publishAllAtEnd(placer.endOfStreams());
             counters.publish();
+        }
+        if (finishAfterIdleNanos > 0 && firstPacketNanos != 0 && quiet > finishAfterIdleNanos)
+        {
+            quietFinished = true;
         }
     }
 
+    /** A replay that has ended, or (with {@code finish_after_idle_seconds}) traffic that stopped. */
     @Override
     public boolean isFinished()
     {
-        return source != null && source.isExhausted();
+        return quietFinished || source != null && source.isExhausted();
     }
 
     @Override
