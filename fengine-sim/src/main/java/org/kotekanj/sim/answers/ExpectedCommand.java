@@ -93,8 +93,8 @@ public final class ExpectedCommand
             try
             {
                 final Path file = VisibilityFileWriter.write(output, chunk);
-                spec.commandLine().getOut().println(file + ": " + chunk.numTimes() + " integrations x " + chunk.numFreqs() +
-                    " frequencies x " + chunk.numProducts() + " products" +
+                spec.commandLine().getOut().println(file + ": " + chunk.numTimes() + " integrations x " +
+                    chunk.numFreqs() + " frequencies x " + chunk.numProducts() + " products" +
                     (chunk.tolerance() == null ? ", exact" : ", statistical (see vis_tolerance)"));
                 return EXIT_OK;
             }
@@ -148,7 +148,8 @@ public final class ExpectedCommand
             try
             {
                 BasebandWindowFile.write(file, window, node.geometry());
-                spec.commandLine().getOut().println(file + ": " + window.numTimes() + " samples x " + window.numInputs() + " inputs");
+                spec.commandLine().getOut().println(file + ": " + window.numTimes() + " samples x " +
+                    window.numInputs() + " inputs");
                 return EXIT_OK;
             }
             catch (final IOException e)

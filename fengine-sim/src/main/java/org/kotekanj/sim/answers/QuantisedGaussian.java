@@ -25,7 +25,7 @@ final class QuantisedGaussian
     {
     }
 
-    /** {@code E[Q(U)·Q(V)]} for zero-mean normals with variances {@code varU}, {@code varV} and covariance {@code cov}. */
+    /** {@code E[Q(U)·Q(V)]} for zero-mean normals: variances {@code varU}, {@code varV}, covariance {@code cov}. */
     static double crossMoment(final double varU, final double varV, final double cov)
     {
         if (varU == 0 || varV == 0 || cov == 0)

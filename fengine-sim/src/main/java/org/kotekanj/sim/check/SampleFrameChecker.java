@@ -179,9 +179,12 @@ public final class SampleFrameChecker extends Stage
                 inputsPerPacket);
             if (at >= 0)
             {
-                recordMismatch(frame, offset + at, wanted.get(JAVA_BYTE, at),
-                    "freq_id " + freqIds[f] + ", seq " + (firstSeq + time) + ", input " + (firstInput + at) +
-                    (present ? "" : " (lost cell)"));
+                if (firstMismatch == null)
+                {
+                    firstMismatch = mismatch(frame, offset + at, wanted.get(JAVA_BYTE, at), "freq_id " +
+                        freqIds[f] + ", seq " + (firstSeq + time) + ", input " + (firstInput + at) +
+                        (present ? "" : " (lost cell)"));
+                }
                 return false;
             }
         }
@@ -199,22 +202,22 @@ public final class SampleFrameChecker extends Stage
             if (at >= 0)
             {
                 paddingErrors.incrementRelease();
-                recordMismatch(frame, offset + at, SampleByte.ZERO, "freq_id " + freqIds[f] + ", sample " + time +
-                    " of the frame, padding input " + (numInputs + at));
+                if (firstMismatch == null)
+                {
+                    firstMismatch = mismatch(frame, offset + at, SampleByte.ZERO, "freq_id " + freqIds[f] +
+                        ", sample " + time + " of the frame, padding input " + (numInputs + at));
+                }
                 good = false;
             }
         }
         return good;
     }
 
-    /** Keeps the first mismatch of a frame for its log line (cold: once per bad frame). */
-    private void recordMismatch(final MemorySegment frame, final long offset, final byte wanted, final String where)
+    /** The log line of a frame's first mismatch; built once per bad frame, so the cost stays off good frames. */
+    private static String mismatch(final MemorySegment frame, final long offset, final byte wanted, final String where)
     {
-        if (firstMismatch == null)
-        {
-            firstMismatch = String.format("%s: expected 0x%02x, found 0x%02x", where, wanted & 0xFF,
-                frame.get(JAVA_BYTE, offset) & 0xFF);
-        }
+        return String.format("%s: expected 0x%02x, found 0x%02x", where, wanted & 0xFF,
+            frame.get(JAVA_BYTE, offset) & 0xFF);
     }
 
     /** Why the metadata does not describe the configured frame, or {@code null} if it does. */
@@ -227,8 +230,9 @@ public final class SampleFrameChecker extends Stage
             FrameMetadataDescriptor.numInputs(metadata) != layout.paddedInputs())
         {
             return "metadata describes " + FrameMetadataDescriptor.numFreq(metadata) + " freqs x " +
-                FrameMetadataDescriptor.numTime(metadata) + " samples x " + FrameMetadataDescriptor.numInputs(metadata) +
-                " inputs in " + FrameMetadataDescriptor.numBlocks(metadata) + " blocks, rows of " +
+                FrameMetadataDescriptor.numTime(metadata) + " samples x " +
+                FrameMetadataDescriptor.numInputs(metadata) + " inputs in " +
+                FrameMetadataDescriptor.numBlocks(metadata) + " blocks, rows of " +
                 FrameMetadataDescriptor.samplesPerRow(metadata) + "; the config says " + freqIds.length + " x " +
                 layout.samplesPerFrame() + " x " + layout.paddedInputs() + " in " + numBlocks + ", rows of " +
                 samplesPerPacket;
