@@ -94,6 +94,12 @@ public final class FrameProducer
         buffer.publishCursor(index, published);
     }
 
+    /** Frames that {@link #tryClaim} could claim right now without waiting for a consumer. */
+    public long freeFrames()
+    {
+        return Math.max(0, buffer.minReleased() + buffer.numFrames() - claimed);
+    }
+
     /** Frames claimed and not yet published. */
     public int openFrames()
     {

@@ -225,16 +225,29 @@ public final class StageConfig
         return result;
     }
 
-    /** A map below this node, as its own accessor (its unread keys are reported like the stage's). */
+    /**
+     * A map below this node, as its own accessor. Like scalars, a map is found on this node or, failing that, on the
+     * nearest ancestor that has one of that name (so a {@code signal:} block at the root is seen by every stage);
+     * declarations ({@code kotekan_stage}, {@code kotekan_buffer}, ...) are never inherited. Unread keys are reported
+     * only for the stage's own maps.
+     */
     public StageConfig child(final String key)
     {
         readKeys.add(key);
-        final ConfigNode childNode = node.child(key);
-        if (childNode == null)
+        final ConfigNode own = node.child(key);
+        if (own != null)
         {
-            return null;
+            return children.computeIfAbsent(key, k -> new StageConfig(own, errors));
         }
-        return children.computeIfAbsent(key, k -> new StageConfig(childNode, errors));
+        for (ConfigNode scope = node.parent(); scope != null; scope = scope.parent())
+        {
+            final ConfigNode inherited = scope.child(key);
+            if (inherited != null && inherited.kind() == null)
+            {
+                return inherited == node ? null : new StageConfig(inherited, errors);
+            }
+        }
+        return null;
     }
 
     /** A list of maps below this node, each as its own accessor. */

@@ -61,7 +61,10 @@ public final class FengineReceiver extends Stage
     private final long finishAfterIdleNanos;
     private boolean quietFinished;
     private long pollFromNanos;
+    private final FrameProducer output;
+    private final int windowFrames;
     private PacketSource source;
+    private boolean recorded;
     private long polls;
     private long emptyPolls;
     private long lastPolls;
@@ -92,7 +95,8 @@ public final class FengineReceiver extends Stage
             plan.numStreams(), plan.rows(), plan.numBlocks()));
 
         sourceConfig = ReceiveSourceConfig.read(config, geometry, table.streams().size());
-        final int windowFrames = config.getInt("window_frames", 2);
+        windowFrames = config.getInt("window_frames", 2);
+        output = out;
         if (windowFrames < 1 || windowFrames >= out.buffer().numFrames())
         {
             config.error("window_frames", "must be at least 1 and less than num_frames of " + out.buffer().name() +
@@ -159,6 +163,7 @@ public final class FengineReceiver extends Stage
     public void onStart()
     {
         source = sourceConfig.open(log);
+        recorded = source.isRecorded();
         log.info("receiving: " + source.describe() + "; copies: " + copies.engine().name());
         lastDataNanos = System.nanoTime();
         pollFromNanos = lastDataNanos + startDelayNanos;
@@ -168,6 +173,10 @@ public final class FengineReceiver extends Stage
     public int doWork()
     {
         if (startDelayNanos > 0 && System.nanoTime() < pollFromNanos)
+        {
+            return 0;
+        }
+        if (recorded && output.freeFrames() <= windowFrames)
         {
             return 0;
         }

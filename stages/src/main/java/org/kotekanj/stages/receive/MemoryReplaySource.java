@@ -67,6 +67,12 @@ public final class MemoryReplaySource implements PacketSource
     }
 
     @Override
+    public boolean isRecorded()
+    {
+        return true;
+    }
+
+    @Override
     public boolean isExhausted()
     {
         return !loop && next == offsets.length;

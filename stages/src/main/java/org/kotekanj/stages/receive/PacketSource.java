@@ -18,6 +18,15 @@ public interface PacketSource extends AutoCloseable
     {
     }
 
+    /**
+     * True for recorded sources (files, memory), which can wait: the receiver then reads them only as fast as
+     * downstream frees frames, instead of dropping like a live source must.
+     */
+    default boolean isRecorded()
+    {
+        return false;
+    }
+
     /** True for recorded sources that have delivered everything. */
     default boolean isExhausted()
     {

@@ -81,6 +81,12 @@ public final class PcapSource implements PacketSource
     }
 
     @Override
+    public boolean isRecorded()
+    {
+        return true;
+    }
+
+    @Override
     public boolean isExhausted()
     {
         return exhausted;
