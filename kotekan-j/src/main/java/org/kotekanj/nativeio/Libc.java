@@ -174,13 +174,16 @@ public final class Libc
 
     /** A libc call given a segment to capture errno into and an arena for its arguments. */
     @FunctionalInterface
-    interface ErrnoCall
+    public interface ErrnoCall
     {
         long invoke(MemorySegment errno, Arena arena) throws Throwable;
     }
 
-    /** Runs one errno-capturing call; a result of -1 (the libc failure value) becomes a {@link NativeException}. */
-    static long checked(final String what, final ErrnoCall call)
+    /**
+     * Runs one errno-capturing call on a cold path (set-up, options, close); a result of -1 (the libc failure value)
+     * becomes a {@link NativeException} naming {@code what} and the kernel's reason.
+     */
+    public static long checked(final String what, final ErrnoCall call)
     {
         try (Arena arena = Arena.ofConfined())
         {

@@ -77,43 +77,40 @@ public final class AfPacketSource implements PacketSource
         this.stats = arena.allocate(STATS_LENGTH, 8);
         this.statsLength = arena.allocate(JAVA_INT);
         this.statsErrno = Libc.newErrnoCapture(arena);
-        final MemorySegment errno = Libc.newErrnoCapture(arena);
         try
         {
-            fd = (int)SOCKET.invokeExact(errno, AF_PACKET, SOCK_RAW, ETH_P_ALL_NETWORK_ORDER);
-            if (fd < 0)
-            {
-                throw failure("socket(AF_PACKET) (needs root or CAP_NET_RAW)", errno);
-            }
-            attachPortFilter(errno, ports);
-            setInt(errno, PACKET_VERSION, TPACKET_V3, "PACKET_VERSION");
-            setInt(errno, PACKET_IGNORE_OUTGOING, 1, "PACKET_IGNORE_OUTGOING");
-            final MemorySegment req = arena.allocate(REQ_LENGTH, 4);
-            req.set(JAVA_INT, 0, blockSize);
-            req.set(JAVA_INT, 4, blockCount);
-            req.set(JAVA_INT, 8, 2048);
-            req.set(JAVA_INT, 12, (int)((long)blockSize * blockCount / 2048));
-            req.set(JAVA_INT, 16, 2);
-            check((int)SETSOCKOPT.invokeExact(errno, fd, SOL_PACKET, PACKET_RX_RING, req, REQ_LENGTH), errno,
-                "PACKET_RX_RING");
+            fd = (int)Libc.checked("socket(AF_PACKET) (needs root or CAP_NET_RAW)",
+                (errno, a) -> (long)(int)SOCKET.invokeExact(errno, AF_PACKET, SOCK_RAW, ETH_P_ALL_NETWORK_ORDER));
+            attachPortFilter(ports);
+            setPacketOption(PACKET_VERSION, TPACKET_V3, "PACKET_VERSION");
+            setPacketOption(PACKET_IGNORE_OUTGOING, 1, "PACKET_IGNORE_OUTGOING");
             final long length = (long)blockSize * blockCount;
-            final MemorySegment mapped = (MemorySegment)MMAP.invokeExact(errno, MemorySegment.NULL, length,
-                Libc.PROT_READ | Libc.PROT_WRITE, MAP_SHARED | MAP_LOCKED, fd, 0L);
-            if (mapped.address() == -1L)
+            Libc.checked("PACKET_RX_RING", (errno, a) ->
             {
-                throw failure("mmap of the packet ring", errno);
-            }
-            ring = mapped.reinterpret(length);
+                final MemorySegment req = a.allocate(REQ_LENGTH, 4);
+                req.set(JAVA_INT, 0, blockSize);
+                req.set(JAVA_INT, 4, blockCount);
+                req.set(JAVA_INT, 8, 2048);
+                req.set(JAVA_INT, 12, (int)(length / 2048));
+                req.set(JAVA_INT, 16, 2);
+                return (long)(int)SETSOCKOPT.invokeExact(errno, fd, SOL_PACKET, PACKET_RX_RING, req, REQ_LENGTH);
+            });
+            ring = MemorySegment.ofAddress(Libc.checked("mmap of the packet ring", (errno, a) ->
+                ((MemorySegment)MMAP.invokeExact(errno, MemorySegment.NULL, length, Libc.PROT_READ | Libc.PROT_WRITE,
+                    MAP_SHARED | MAP_LOCKED, fd, 0L)).address())).reinterpret(length);
             final int ifindex = (int)IF_NAMETOINDEX.invokeExact(arena.allocateFrom(interfaceName));
             if (ifindex == 0)
             {
                 throw new NativeException("no network interface named " + interfaceName, 19);
             }
-            final MemorySegment address = arena.allocate(SOCKADDR_LL_LENGTH, 4);
-            address.set(JAVA_SHORT, 0, (short)AF_PACKET);
-            address.set(JAVA_SHORT, 2, (short)ETH_P_ALL_NETWORK_ORDER);
-            address.set(JAVA_INT, 4, ifindex);
-            check((int)BIND.invokeExact(errno, fd, address, SOCKADDR_LL_LENGTH), errno, "bind to " + interfaceName);
+            Libc.checked("bind to " + interfaceName, (errno, a) ->
+            {
+                final MemorySegment address = a.allocate(SOCKADDR_LL_LENGTH, 4);
+                address.set(JAVA_SHORT, 0, (short)AF_PACKET);
+                address.set(JAVA_SHORT, 2, (short)ETH_P_ALL_NETWORK_ORDER);
+                address.set(JAVA_INT, 4, ifindex);
+                return (long)(int)BIND.invokeExact(errno, fd, address, SOCKADDR_LL_LENGTH);
+            });
         }
         catch (final RuntimeException e)
         {
@@ -147,7 +144,7 @@ public final class AfPacketSource implements PacketSource
      * A classic BPF program so the ring only ever holds unfragmented IPv4 UDP datagrams to our ports: other traffic on
      * the interface neither costs ring space nor shows up as our drops.
      */
-    private void attachPortFilter(final MemorySegment errno, final int[] udpPorts) throws Throwable
+    private void attachPortFilter(final int[] udpPorts)
     {
         final int n = udpPorts.length;
         final int[][] program = new int[10 + n][];
@@ -176,29 +173,18 @@ public final class AfPacketSource implements PacketSource
         final MemorySegment fprog = arena.allocate(16, 8);
         fprog.set(JAVA_SHORT, 0, (short)program.length);
         fprog.set(ADDRESS, 8, filter);
-        check((int)SETSOCKOPT.invokeExact(errno, fd, SOL_SOCKET, SO_ATTACH_FILTER, fprog, 16), errno,
-            "SO_ATTACH_FILTER");
+        Libc.checked("SO_ATTACH_FILTER",
+            (errno, a) -> (long)(int)SETSOCKOPT.invokeExact(errno, fd, SOL_SOCKET, SO_ATTACH_FILTER, fprog, 16));
     }
 
-    private void setInt(final MemorySegment errno, final int option, final int value, final String what)
-        throws Throwable
+    private void setPacketOption(final int option, final int value, final String what)
     {
-        final MemorySegment v = arena.allocate(JAVA_INT);
-        v.set(JAVA_INT, 0, value);
-        check((int)SETSOCKOPT.invokeExact(errno, fd, SOL_PACKET, option, v, 4), errno, what);
-    }
-
-    private static void check(final int rc, final MemorySegment errno, final String what)
-    {
-        if (rc != 0)
+        Libc.checked(what, (errno, a) ->
         {
-            throw failure(what, errno);
-        }
-    }
-
-    private static NativeException failure(final String what, final MemorySegment errno)
-    {
-        return new NativeException(what + " failed: " + Libc.strerror(Libc.errno(errno)), Libc.errno(errno));
+            final MemorySegment v = a.allocate(JAVA_INT);
+            v.set(JAVA_INT, 0, value);
+            return (long)(int)SETSOCKOPT.invokeExact(errno, fd, SOL_PACKET, option, v, 4);
+        });
     }
 
     @Override

@@ -143,7 +143,7 @@ public final class FengineReceiver extends Stage
             confirmations, log);
         batchSizes = context.metrics().bucketHistogram(MetricNames.RX_BATCH_SIZE, path(), BATCH_BOUNDS);
         idleRatio = context.metrics().gaugeRatio(MetricNames.RX_IDLE_RATIO, path());
-        socketDrops = new AtomicCounter[sourceConfig.ports().length];
+        socketDrops = new AtomicCounter[sourceConfig.links()];
         for (int i = 0; i < socketDrops.length; i++)
         {
             socketDrops[i] = context.metrics().counter(MetricNames.RX_SOCKET_DROPS, path(), "port",

@@ -39,7 +39,6 @@ public final class ReceiveSourceConfig
     private final Path pcapFile;
     private final String networkInterface;
     private final int ringBytes;
-    private final int[] pcapPorts;
 
     private ReceiveSourceConfig(final Kind kind, final String bindAddress, final int[] ports, final int batchSize,
         final int socketBufferBytes, final int slotSize, final Path pcapFile, final String networkInterface,
@@ -54,7 +53,6 @@ public final class ReceiveSourceConfig
         this.pcapFile = pcapFile;
         this.networkInterface = networkInterface;
         this.ringBytes = ringBytes;
-        this.pcapPorts = kind == Kind.PCAP && ports.length == 1 && ports[0] == 0 ? new int[0] : ports;
     }
 
     public static ReceiveSourceConfig read(final StageConfig config, final PacketGeometry geometry,
@@ -107,7 +105,7 @@ public final class ReceiveSourceConfig
         }
         // One byte more than a well-formed datagram, so an oversized datagram is seen as one and rejected.
         final int slot = (geometry.datagramBytes() + 1 + 63) & ~63;
-        return new ReceiveSourceConfig(kind, bind, ports.length == 0 ? new int[] {0} : ports, Math.max(1, batch),
+        return new ReceiveSourceConfig(kind, bind, ports, Math.max(1, batch),
             Math.max(0, bufferBytes), slot, pcap == null ? null : Path.of(pcap), iface,
             (int)Math.max(16L << 20, Math.min(ring, 1L << 30)));
     }
@@ -120,7 +118,7 @@ public final class ReceiveSourceConfig
             case RECVMMSG -> new RecvmmsgSource(bindAddress, ports, batchSize, slotSize, socketBufferBytes, log);
             case NIO -> new NioSource(bindAddress, ports, batchSize, slotSize, socketBufferBytes, log);
             case AF_PACKET -> new AfPacketSource(networkInterface, bindAddress, ports, ringBytes, log);
-            case PCAP -> new PcapSource(pcapFile, pcapPorts, batchSize, slotSize);
+            case PCAP -> new PcapSource(pcapFile, ports, batchSize, slotSize);
         };
     }
 
@@ -134,14 +132,15 @@ public final class ReceiveSourceConfig
         return batchSize;
     }
 
-    public int[] ports()
+    /** Links: one per configured port (a pcap replay without ports is one link). */
+    public int links()
     {
-        return ports.clone();
+        return Math.max(1, ports.length);
     }
 
     public String linkLabel(final int link)
     {
-        return kind == Kind.PCAP ? "pcap" : Integer.toString(ports[link]);
+        return ports.length == 0 ? "pcap" : Integer.toString(ports[link]);
     }
 
     /** The port label of each stream: stream i arrives on link i mod (number of links). */
@@ -150,7 +149,7 @@ public final class ReceiveSourceConfig
         final String[] labels = new String[numStreams];
         for (int i = 0; i < numStreams; i++)
         {
-            labels[i] = linkLabel(i % ports.length);
+            labels[i] = linkLabel(i % links());
         }
         return labels;
     }
