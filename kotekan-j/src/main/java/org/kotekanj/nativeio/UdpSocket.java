@@ -53,20 +53,6 @@ public final class UdpSocket implements AutoCloseable
     private static final int SOCK_DGRAM = 2;
     private static final int SOCK_CLOEXEC = 0x80000;
 
-    private static final MethodHandle SOCKET = Libc.downcall("socket",
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Libc.captureErrno());
-    private static final MethodHandle BIND = Libc.downcall("bind",
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), Libc.captureErrno());
-    private static final MethodHandle CONNECT = Libc.downcall("connect",
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), Libc.captureErrno());
-    private static final MethodHandle GETSOCKNAME = Libc.downcall("getsockname",
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), Libc.captureErrno());
-    private static final MethodHandle SETSOCKOPT = Libc.downcall("setsockopt",
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), Libc.captureErrno());
-    private static final MethodHandle GETSOCKOPT = Libc.downcall("getsockopt",
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), Libc.captureErrno());
-    private static final MethodHandle CLOSE = Libc.downcall("close",
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT), Libc.captureErrno());
     /** {@code int sendmmsg(int fd, struct mmsghdr *msgvec, unsigned vlen, int flags)}; the pointer passed as a long. */
     private static final MethodHandle SENDMMSG = Libc.downcall("sendmmsg",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT), Libc.captureErrno(),
@@ -92,7 +78,7 @@ public final class UdpSocket implements AutoCloseable
     public static UdpSocket open()
     {
         final int fd = (int)Libc.checked("socket(AF_INET, SOCK_DGRAM)", (errno, arena) ->
-            (long)(int)SOCKET.invokeExact(errno, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+            (long)(int)SocketCalls.SOCKET.invokeExact(errno, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
         return new UdpSocket(fd, Arena.ofShared());
     }
 
@@ -124,14 +110,14 @@ public final class UdpSocket implements AutoCloseable
     public void bind(final InetSocketAddress address)
     {
         Libc.checked("bind to " + format(address), (errno, arena) ->
-            (long)(int)BIND.invokeExact(errno, fd, sockaddr(arena, address), MmsgHeaderDescriptor.SOCKADDR_IN_LENGTH));
+            (long)(int)SocketCalls.BIND.invokeExact(errno, fd, sockaddr(arena, address), MmsgHeaderDescriptor.SOCKADDR_IN_LENGTH));
     }
 
     /** Fixes the peer: sends need no address and datagrams from anyone else are not received. */
     public void connect(final InetSocketAddress address)
     {
         Libc.checked("connect to " + format(address), (errno, arena) ->
-            (long)(int)CONNECT.invokeExact(errno, fd, sockaddr(arena, address),
+            (long)(int)SocketCalls.CONNECT.invokeExact(errno, fd, sockaddr(arena, address),
                 MmsgHeaderDescriptor.SOCKADDR_IN_LENGTH));
     }
 
@@ -143,7 +129,7 @@ public final class UdpSocket implements AutoCloseable
             final MemorySegment name = arena.allocate(MmsgHeaderDescriptor.SOCKADDR_IN_LENGTH, 8);
             final MemorySegment length = arena.allocate(JAVA_INT);
             length.set(JAVA_INT, 0, MmsgHeaderDescriptor.SOCKADDR_IN_LENGTH);
-            Libc.checked("getsockname", (errno, unused) -> (long)(int)GETSOCKNAME.invokeExact(errno, fd, name, length));
+            Libc.checked("getsockname", (errno, unused) -> (long)(int)SocketCalls.GETSOCKNAME.invokeExact(errno, fd, name, length));
             final int address = MmsgHeaderDescriptor.sinAddr(name, 0);
             final byte[] bytes = {(byte)(address >>> 24), (byte)(address >>> 16), (byte)(address >>> 8),
                 (byte)address};
@@ -218,7 +204,7 @@ public final class UdpSocket implements AutoCloseable
         {
             final MemorySegment v = arena.allocate(JAVA_INT);
             v.set(JAVA_INT, 0, value);
-            return (long)(int)SETSOCKOPT.invokeExact(errno, fd, SOL_SOCKET, name, v, Integer.BYTES);
+            return (long)(int)SocketCalls.SETSOCKOPT.invokeExact(errno, fd, SOL_SOCKET, name, v, Integer.BYTES);
         });
     }
 
@@ -230,7 +216,7 @@ public final class UdpSocket implements AutoCloseable
             final MemorySegment length = arena.allocate(JAVA_INT);
             length.set(JAVA_INT, 0, Integer.BYTES);
             Libc.checked("getsockopt(" + optionName(name) + ")",
-                (errno, unused) -> (long)(int)GETSOCKOPT.invokeExact(errno, fd, SOL_SOCKET, name, v, length));
+                (errno, unused) -> (long)(int)SocketCalls.GETSOCKOPT.invokeExact(errno, fd, SOL_SOCKET, name, v, length));
             return v.get(JAVA_INT, 0);
         }
     }
@@ -322,7 +308,7 @@ public final class UdpSocket implements AutoCloseable
             closed = true;
             try
             {
-                Libc.checked("close", (e, unused) -> (long)(int)CLOSE.invokeExact(e, fd));
+                Libc.checked("close", (e, unused) -> (long)(int)SocketCalls.CLOSE.invokeExact(e, fd));
             }
             finally
             {

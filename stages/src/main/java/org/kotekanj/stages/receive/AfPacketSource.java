@@ -12,6 +12,7 @@ import java.util.Arrays;
 import org.kotekanj.log.Log;
 import org.kotekanj.nativeio.Libc;
 import org.kotekanj.nativeio.NativeException;
+import org.kotekanj.nativeio.SocketCalls;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -31,14 +32,6 @@ import static org.kotekanj.stages.receive.PacketRingDescriptor.*;
  */
 public final class AfPacketSource implements PacketSource
 {
-    private static final MethodHandle SOCKET = Libc.downcall("socket",
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Libc.captureErrno());
-    private static final MethodHandle SETSOCKOPT = Libc.downcall("setsockopt",
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), Libc.captureErrno());
-    private static final MethodHandle GETSOCKOPT = Libc.downcall("getsockopt",
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), Libc.captureErrno());
-    private static final MethodHandle BIND = Libc.downcall("bind",
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), Libc.captureErrno());
     private static final MethodHandle MMAP = Libc.downcall("mmap",
         FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), Libc.captureErrno());
     private static final MethodHandle MUNMAP = Libc.downcall("munmap",
@@ -80,7 +73,7 @@ public final class AfPacketSource implements PacketSource
         try
         {
             fd = (int)Libc.checked("socket(AF_PACKET) (needs root or CAP_NET_RAW)",
-                (errno, a) -> (long)(int)SOCKET.invokeExact(errno, AF_PACKET, SOCK_RAW, ETH_P_ALL_NETWORK_ORDER));
+                (errno, a) -> (long)(int)SocketCalls.SOCKET.invokeExact(errno, AF_PACKET, SOCK_RAW, ETH_P_ALL_NETWORK_ORDER));
             attachPortFilter(ports);
             setPacketOption(PACKET_VERSION, TPACKET_V3, "PACKET_VERSION");
             setPacketOption(PACKET_IGNORE_OUTGOING, 1, "PACKET_IGNORE_OUTGOING");
@@ -93,7 +86,7 @@ public final class AfPacketSource implements PacketSource
                 req.set(JAVA_INT, 8, 2048);
                 req.set(JAVA_INT, 12, (int)(length / 2048));
                 req.set(JAVA_INT, 16, 2);
-                return (long)(int)SETSOCKOPT.invokeExact(errno, fd, SOL_PACKET, PACKET_RX_RING, req, REQ_LENGTH);
+                return (long)(int)SocketCalls.SETSOCKOPT.invokeExact(errno, fd, SOL_PACKET, PACKET_RX_RING, req, REQ_LENGTH);
             });
             ring = MemorySegment.ofAddress(Libc.checked("mmap of the packet ring", (errno, a) ->
                 ((MemorySegment)MMAP.invokeExact(errno, MemorySegment.NULL, length, Libc.PROT_READ | Libc.PROT_WRITE,
@@ -109,7 +102,7 @@ public final class AfPacketSource implements PacketSource
                 address.set(JAVA_SHORT, 0, (short)AF_PACKET);
                 address.set(JAVA_SHORT, 2, (short)ETH_P_ALL_NETWORK_ORDER);
                 address.set(JAVA_INT, 4, ifindex);
-                return (long)(int)BIND.invokeExact(errno, fd, address, SOCKADDR_LL_LENGTH);
+                return (long)(int)SocketCalls.BIND.invokeExact(errno, fd, address, SOCKADDR_LL_LENGTH);
             });
         }
         catch (final RuntimeException e)
@@ -174,7 +167,7 @@ public final class AfPacketSource implements PacketSource
         fprog.set(JAVA_SHORT, 0, (short)program.length);
         fprog.set(ADDRESS, 8, filter);
         Libc.checked("SO_ATTACH_FILTER",
-            (errno, a) -> (long)(int)SETSOCKOPT.invokeExact(errno, fd, SOL_SOCKET, SO_ATTACH_FILTER, fprog, 16));
+            (errno, a) -> (long)(int)SocketCalls.SETSOCKOPT.invokeExact(errno, fd, SOL_SOCKET, SO_ATTACH_FILTER, fprog, 16));
     }
 
     private void setPacketOption(final int option, final int value, final String what)
@@ -183,7 +176,7 @@ public final class AfPacketSource implements PacketSource
         {
             final MemorySegment v = a.allocate(JAVA_INT);
             v.set(JAVA_INT, 0, value);
-            return (long)(int)SETSOCKOPT.invokeExact(errno, fd, SOL_PACKET, option, v, 4);
+            return (long)(int)SocketCalls.SETSOCKOPT.invokeExact(errno, fd, SOL_PACKET, option, v, 4);
         });
     }
 
@@ -265,7 +258,7 @@ public final class AfPacketSource implements PacketSource
         try
         {
             statsLength.set(JAVA_INT, 0, STATS_LENGTH);
-            final int rc = (int)GETSOCKOPT.invokeExact(statsErrno, fd, SOL_PACKET, PACKET_STATISTICS,
+            final int rc = (int)SocketCalls.GETSOCKOPT.invokeExact(statsErrno, fd, SOL_PACKET, PACKET_STATISTICS,
                 stats, statsLength);
             if (rc == 0)
             {
