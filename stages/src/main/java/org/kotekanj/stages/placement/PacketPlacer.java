@@ -41,7 +41,9 @@ public final class PacketPlacer
     private final int frameShift;
     private final int rowShift;
     private final long presenceOffset;
-    private final int presenceFreqStride;
+    private final long presenceRowStride;
+    private final int[] presenceCell;
+    private final long[] runOffset;
 
     /**
      * @param startTolerance     samples after a frame boundary within which a stream may start in that frame.
@@ -83,7 +85,26 @@ public final class PacketPlacer
         this.frameShift = Long.bitCount(frameLength) == 1 ? Long.numberOfTrailingZeros(frameLength) : -1;
         this.rowShift = Integer.bitCount(samplesPerPacket) == 1 ? Integer.numberOfTrailingZeros(samplesPerPacket) : -1;
         this.presenceOffset = FrameMetadataDescriptor.presenceOffset(plan.layout().numFreqs(), plan.numStreams());
-        this.presenceFreqStride = plan.numBlocks();
+        this.presenceRowStride = (long)plan.layout().numFreqs() * plan.numBlocks();
+        // Per (stream, k): the frame offset of its run in time row 0, and its presence cell within a row.
+        this.presenceCell = new int[plan.numStreams() * freqsPerPacket];
+        this.runOffset = new long[plan.numStreams() * freqsPerPacket];
+        final long frameBytes = plan.layout().frameBytes();
+        for (int s = 0; s < plan.numStreams(); s++)
+        {
+            for (int k = 0; k < freqsPerPacket; k++)
+            {
+                final int freq = plan.freqIndex(s, k);
+                presenceCell[s * freqsPerPacket + k] = freq * plan.numBlocks() + plan.inputBlock(s);
+                final long offset = (long)freq * samplesPerFrame * rowStride + (long)plan.inputBlock(s) * inputsPerPacket;
+                final long last = offset + (samplesPerFrame - 1) * rowStride + inputsPerPacket;
+                if (freq < 0 || offset < 0 || last > frameBytes)
+                {
+                    throw new IllegalArgumentException("stream " + s + " slot " + k + " would place outside the frame");
+                }
+                runOffset[s * freqsPerPacket + k] = offset;
+            }
+        }
     }
 
     /** Places (or counts the rejection of) one datagram at an absolute address. */
@@ -130,34 +151,35 @@ public final class PacketPlacer
             counters.add(stream, ReceiveCounters.DROPPED_BACKPRESSURE, samplesPerPacket);
             return;
         }
+        // timeInFrame is in [0, T) by construction and S divides T; the per-stream run offsets were checked against
+        // the frame size when this placer was built. This guard keeps that proof local: no header, however
+        // hostile, can make a queued copy leave its frame.
+        if (timeInFrame < 0 || timeInFrame + samplesPerPacket > samplesPerFrame)
+        {
+            throw new IllegalStateException("sample " + timeInFrame + " outside a frame of " + samplesPerFrame);
+        }
         final MemorySegment meta = window.metadata(entry);
         final int row = rowShift >= 0 ? timeInFrame >>> rowShift : timeInFrame / samplesPerPacket;
-        final int block = plan.inputBlock(stream);
-        final long rowPresence = presenceOffset + (long)row * plan.layout().numFreqs() * presenceFreqStride + block;
-        if (meta.get(JAVA_BYTE, rowPresence + (long)plan.freqIndex(stream, 0) * presenceFreqStride) != 0)
+        final long rowPresence = presenceOffset + (long)row * presenceRowStride;
+        final int runs = stream * freqsPerPacket;
+        if (meta.get(JAVA_BYTE, rowPresence + presenceCell[runs]) != 0)
         {
             counters.increment(stream, ReceiveCounters.DUPLICATES);
             return;
         }
-        final long base = window.address(entry);
-        final long limit = window.frameBytes();
-        final long payload = address + PacketHeaderDescriptor.PAYLOAD_OFFSET;
-        final long blockOffset = (long)block * inputsPerPacket;
         for (int k = 0; k < freqsPerPacket; k++)
         {
-            final int freq = plan.freqIndex(stream, k);
-            meta.set(JAVA_BYTE, rowPresence + (long)freq * presenceFreqStride, (byte)1);
-            final long freqRow = ((long)freq * samplesPerFrame + timeInFrame) * rowStride + blockOffset;
-            for (int t = 0; t < samplesPerPacket; t++)
+            meta.set(JAVA_BYTE, rowPresence + presenceCell[runs + k], (byte)1);
+        }
+        final long frameRow = window.address(entry) + (long)timeInFrame * rowStride;
+        long src = address + PacketHeaderDescriptor.PAYLOAD_OFFSET;
+        for (int t = 0; t < samplesPerPacket; t++)
+        {
+            final long dstRow = frameRow + t * rowStride;
+            for (int k = 0; k < freqsPerPacket; k++)
             {
-                final long offset = freqRow + t * rowStride;
-                if (offset < 0 || offset + inputsPerPacket > limit)
-                {
-                    throw new IllegalStateException("placement computed offset " + offset + " outside a frame of " +
-                        limit + " bytes (stream " + stream + ", seq " + seq + ")");
-                }
-                copies.add(payload + ((long)t * freqsPerPacket + k) * inputsPerPacket, base + offset,
-                    inputsPerPacket);
+                copies.add(src, dstRow + runOffset[runs + k], inputsPerPacket);
+                src += inputsPerPacket;
             }
         }
         counters.increment(stream, ReceiveCounters.PACKETS);
