@@ -20,6 +20,9 @@ import org.kotekanj.config.ConfigValue;
 import org.kotekanj.config.StageConfig;
 import org.kotekanj.config.YamlConfigLoader;
 import org.kotekanj.sim.send.SimulatorRun;
+import org.kotekanj.sim.trigger.FrbTriggerConfig;
+import org.kotekanj.sim.trigger.FrbTriggerOutcome;
+import org.kotekanj.sim.trigger.FrbTriggerScheduler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -84,6 +87,21 @@ public final class SimCommand implements Callable<Integer>
     @Option(names = "--start-seq", paramLabel = "SEQ", description = "seq of the first packet")
     Long startSeq;
 
+    @Option(names = "--trigger-url", paramLabel = "URL", description = "post the frb signal's trigger to this " +
+        "node's REST API, e.g. http://127.0.0.1:12048 (frb_trigger.url)")
+    String triggerUrl;
+
+    @Option(names = "--trigger-latency", paramLabel = "SECONDS", description = "post it this long after the " +
+        "burst's t0 has been sent (frb_trigger.latency_s, default 1)")
+    Double triggerLatency;
+
+    @Option(names = "--trigger-event-id", paramLabel = "N", description = "the trigger's event_id (frb_trigger.event_id)")
+    Long triggerEventId;
+
+    @Option(names = "--trigger-file-path", paramLabel = "PATH", description = "the trigger's file_path " +
+        "(frb_trigger.file_path, default sim)")
+    String triggerFilePath;
+
     @Option(names = "--impair", paramLabel = "NAME.KEY=VALUE",
         description = "an impairment parameter, e.g. --impair loss.rate=0.001 --impair reorder.window=4 (repeatable)")
     List<String> impairments = new ArrayList<>();
@@ -116,7 +134,9 @@ public final class SimCommand implements Callable<Integer>
             err.println(errors.size() + " error" + (errors.size() == 1 ? "" : "s") + "; nothing sent");
             return EXIT_CONFIG;
         }
-        try (SimulatorRun run = SimulatorRun.open(simulator, false))
+        try (SimulatorRun run = SimulatorRun.open(simulator, false);
+             FrbTriggerScheduler trigger = simulator.frbTrigger() == null ? null :
+                 new FrbTriggerScheduler(simulator.frbTrigger(), outcome -> print(outcome, out, err)))
         {
             final CountDownLatch done = new CountDownLatch(1);
             final Thread stopper = new Thread(() ->
@@ -130,7 +150,12 @@ public final class SimCommand implements Callable<Integer>
                 final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
                 while (!run.isFinished())
                 {
-                    idle.idle(run.doWork());
+                    final int work = run.doWork();
+                    if (work > 0 && trigger != null)
+                    {
+                        trigger.afterSend(run);
+                    }
+                    idle.idle(work);
                 }
             }
             finally
@@ -143,6 +168,7 @@ public final class SimCommand implements Callable<Integer>
             {
                 out.println("  ground truth: " + simulator.groundTruth());
             }
+            awaitTrigger(trigger, simulator.frbTrigger(), out);
             return EXIT_OK;
         }
         catch (final Exception e)
@@ -184,6 +210,14 @@ public final class SimCommand implements Callable<Integer>
         {
             put(child(root, "signal"), "type", signal);
         }
+        if (triggerUrl != null || triggerLatency != null || triggerEventId != null || triggerFilePath != null)
+        {
+            final ConfigNode trigger = child(root, FrbTriggerConfig.KEY);
+            put(trigger, "url", triggerUrl);
+            put(trigger, "latency_s", triggerLatency);
+            put(trigger, "event_id", triggerEventId);
+            put(trigger, "file_path", triggerFilePath);
+        }
         final List<String> impairmentPaths = new ArrayList<>();
         for (final String assignment : impairments)
         {
@@ -199,6 +233,30 @@ public final class SimCommand implements Callable<Integer>
         ConfigOverrides.apply(root, impairmentPaths, errors);
         ConfigOverrides.apply(root, overrides, errors);
         return root;
+    }
+
+    /** Polls until the trigger's outcome is printed (at most latency + 2 s after it was posted). */
+    private static void awaitTrigger(final FrbTriggerScheduler trigger, final FrbTriggerConfig config,
+        final PrintStream out) throws InterruptedException
+    {
+        if (trigger == null)
+        {
+            return;
+        }
+        if (!trigger.isPosted())
+        {
+            out.println("  frb trigger: not posted, the run ended before t0_seq " + config.t0Seq() + " was sent");
+            return;
+        }
+        while (!trigger.isSettled())
+        {
+            Thread.sleep(10);
+        }
+    }
+
+    private static void print(final FrbTriggerOutcome outcome, final PrintStream out, final PrintStream err)
+    {
+        (outcome.accepted() ? out : err).println("  " + outcome);
     }
 
     private static ConfigNode child(final ConfigNode parent, final String name)

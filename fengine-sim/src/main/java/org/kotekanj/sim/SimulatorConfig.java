@@ -14,6 +14,7 @@ import org.kotekanj.sim.send.LinkSocket;
 import org.kotekanj.sim.send.SendRate;
 import org.kotekanj.sim.signal.SampleSignal;
 import org.kotekanj.sim.signal.Signals;
+import org.kotekanj.sim.trigger.FrbTriggerConfig;
 
 /**
  * Everything a simulator run needs, read and checked once from a config node: the same keys for the
@@ -39,12 +40,15 @@ import org.kotekanj.sim.signal.Signals;
  * pcap: out.pcap                  # write a pcap file instead of sending
  * ground_truth: truth.jsonl       # the ground-truth log (JSON lines)
  * seed / start_seq / start_skew_packets / max_start_skew_packets / footer_flags / impairments: GeneratorSettings
+ * frb_trigger: {url: http://127.0.0.1:12048, event_id: 42}   # FrbTriggerConfig; only with signal type frb
  * </pre>
+ *
+ * @param frbTrigger the trigger to post about the frb signal's burst, or {@code null} for none.
  */
 public record SimulatorConfig(PacketGeometry geometry, StreamTable table, SampleSignal signal, String signalType,
     GeneratorSettings settings, List<InetSocketAddress> destinations, SendRate rate, long count, double durationSeconds,
     LinkSocket.Transport transport, boolean gso, int batch, long batchDelayNanos, int sendBufferBytes, Path pcap,
-    Path groundTruth)
+    Path groundTruth, FrbTriggerConfig frbTrigger)
 {
     public static final double DEFAULT_MAX_PACKETS_PER_SECOND = 1e7;
 
@@ -133,9 +137,18 @@ public record SimulatorConfig(PacketGeometry geometry, StreamTable table, Sample
         {
             config.error("send_buffer_bytes", "must be 1..2^31-1, found " + sendBuffer);
         }
-        return new SimulatorConfig(geometry, table, signal, signalType, settings, destinations, rate, count,
-            duration, transport, gso, Math.max(1, Math.min(batch, MmsgBatch.MAX_MESSAGES)), (long)(delayUs * 1000),
-            (int)Math.max(1, Math.min(sendBuffer, Integer.MAX_VALUE)), pcap, groundTruth);
+        final FrbTriggerConfig frbTrigger = FrbTriggerConfig.read(config, signal, allowRemote);
+        final SimulatorConfig result = new SimulatorConfig(geometry, table, signal, signalType, settings,
+            destinations, rate, count, duration, transport, gso, Math.max(1, Math.min(batch, MmsgBatch.MAX_MESSAGES)),
+            (long)(delayUs * 1000), (int)Math.max(1, Math.min(sendBuffer, Integer.MAX_VALUE)), pcap, groundTruth,
+            frbTrigger);
+        final long endSeq = result.endSeq();
+        if (frbTrigger != null && frbTrigger.t0Seq() >= endSeq)
+        {
+            config.child(FrbTriggerConfig.KEY).error("the burst's t0_seq " + frbTrigger.t0Seq() + " is never sent: " +
+                "the run ends before seq " + endSeq + "; move t0_seq or lengthen the run");
+        }
+        return result;
     }
 
     private static Path path(final StageConfig config, final String key)
@@ -162,6 +175,18 @@ public record SimulatorConfig(PacketGeometry geometry, StreamTable table, Sample
             return (long)Math.ceil(durationSeconds * 1e9 / period);
         }
         return Long.MAX_VALUE;
+    }
+
+    /**
+     * The seq after the last sample of a run without seq impairments ({@code start_seq + steps x S}), or
+     * {@link Long#MAX_VALUE} for a run without an end.
+     */
+    private long endSeq()
+    {
+        final long steps = steps();
+        final long samples = geometry.samplesPerPacket();
+        return steps == Long.MAX_VALUE || steps > (Long.MAX_VALUE - settings.startSeq()) / Math.max(1, samples) ?
+            Long.MAX_VALUE : settings.startSeq() + steps * samples;
     }
 
     /** How long a {@code max}-rate run with a duration sends, in nanoseconds; {@link Long#MAX_VALUE} otherwise. */

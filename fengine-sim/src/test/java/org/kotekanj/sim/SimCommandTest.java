@@ -6,11 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kotekanj.cli.Main;
 import org.kotekanj.nativeio.MmsgBatch;
 import org.kotekanj.nativeio.UdpSocket;
+import org.kotekanj.sim.trigger.TriggerNode;
 import picocli.CommandLine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -110,6 +112,48 @@ class SimCommandTest
 
         assertEquals(0, exit, err.toString());
         assertTrue(out.toString().contains(": 12 datagrams"), out.toString());
+    }
+
+    @Test
+    void shouldPostTheTriggerFromFlagsAndPrintTheReply() throws Exception
+    {
+        final Path yaml = dir.resolve("frb.yaml");
+        Files.writeString(yaml, """
+            profile: single-board
+            links: [0]
+            count: 100
+            pcap: %s
+            signal: {type: frb, base: {type: const}, t0_seq: 50}
+            """.formatted(dir.resolve("frb.pcap")));
+        try (TriggerNode node = TriggerNode.answering(202, "{\"event_id\": 8, \"freqs\": {}}"))
+        {
+            final int exit = execute("--config", yaml.toString(), "--trigger-url", node.url().toString(),
+                "--trigger-latency", "0.05", "--trigger-event-id", "8", "--trigger-file-path", "cli/run");
+
+            assertEquals(0, exit, err.toString());
+            assertTrue(out.toString().contains("frb trigger event 8 to " + node.url() + "/baseband: 202 {\"event_id\""),
+                out.toString());
+            assertEquals(1, node.received().size());
+            assertEquals("cli/run", new ObjectMapper().readTree(node.received().getFirst().body()).get("file_path")
+                .asText());
+        }
+    }
+
+    @Test
+    void shouldListBadTriggerFlagsAndSendNothing()
+    {
+        final Path pcap = dir.resolve("never.pcap");
+
+        final int exit = execute("--signal", "tpluse", "--count", "5", "--pcap", pcap.toString(), "--trigger-url",
+            "http://192.168.1.9:12048", "--trigger-latency", "-1");
+
+        assertEquals(1, exit);
+        final String text = err.toString();
+        assertTrue(text.contains("frb_trigger needs signal: {type: frb"), text);
+        assertTrue(text.contains("is not on a loopback address"), text);
+        assertTrue(text.contains("missing 'event_id'"), text);
+        assertTrue(text.contains("latency_s: must be a non-negative number of seconds"), text);
+        assertFalse(Files.exists(pcap));
     }
 
     private int execute(final String... args)

@@ -10,12 +10,13 @@ import org.kotekanj.fengine.StreamTable;
 
 /**
  * How a simulated run starts and what goes wrong in it: the seed of every random choice, the first {@code seq}
- * (any value: need not be aligned to a receiver's frames), each link's start skew in packets, the flag word of
- * healthy packets, and the {@link Impairments}.
+ * (need not be aligned to a receiver's frames, but should be a multiple of {@code samples_per_packet}: F-engines
+ * count whole packets, and a receiver rejects a packet whose seq is not one), each link's start skew in packets, the
+ * flag word of healthy packets, and the {@link Impairments}.
  *
  * <pre>
  * seed: 1                        # every impairment's choices follow from it
- * start_seq: 0                   # seq of step 0; e.g. 1001 for an unaligned start
+ * start_seq: 0                   # seq of step 0; e.g. 1002 for a start unaligned to frames (S = 2)
  * start_skew_packets: [0, 3, 1]  # per stream (table order): silent for that many steps, then starts
  * max_start_skew_packets: 8      # or: each stream's skew drawn uniformly from 0..8
  * footer_flags: 0                # flag word of healthy packets (must not hit flag_reject_mask)

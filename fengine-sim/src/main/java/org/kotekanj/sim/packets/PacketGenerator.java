@@ -112,6 +112,22 @@ public final class PacketGenerator
         return streams[stream].nextSeq();
     }
 
+    /**
+     * True once some stream has written the packet holding sample {@code seq}, or stepped past it (the packet was
+     * lost, held back or its seq moved by an impairment): the F-engine's clock has passed {@code seq}.
+     */
+    public boolean hasPassed(final long seq)
+    {
+        for (final StreamPackets stream : streams)
+        {
+            if (stream.hasPassed(seq))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Datagrams written for stream {@code stream} so far. */
     public long datagrams(final int stream)
     {

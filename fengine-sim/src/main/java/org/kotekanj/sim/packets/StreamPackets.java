@@ -117,6 +117,15 @@ final class StreamPackets
         return seq;
     }
 
+    /**
+     * True once this stream has taken a step of its own (after its start skew) whose packet holds sample
+     * {@code sample} or a later one.
+     */
+    boolean hasPassed(final long sample)
+    {
+        return step > firstStep && seq > sample;
+    }
+
     long datagrams()
     {
         return datagrams;

@@ -43,6 +43,12 @@ abstract class GeneratedRun implements SimulatorRun
     }
 
     @Override
+    public final boolean hasSent(final long seq)
+    {
+        return generator.hasPassed(seq);
+    }
+
+    @Override
     public final GroundTruth groundTruth()
     {
         return truth;

@@ -68,6 +68,12 @@ public interface SimulatorRun extends AutoCloseable
     /** Ends the run soon, from any thread: the next {@link #doWork()} stops the generator and sends what is held. */
     void requestStop();
 
+    /**
+     * True once the run has sent (or written) the packet holding sample {@code seq} on some stream, or stepped past it
+     * ({@link PacketGenerator#hasPassed}); read from the run's own thread.
+     */
+    boolean hasSent(long seq);
+
     /** The ground truth being written (its in-memory events, if kept). */
     GroundTruth groundTruth();
 

@@ -35,13 +35,29 @@ public final class FrbTrigger
     public CompletableFuture<HttpResponse<String>> post(final URI node, final FrbTriggerRequest request,
         final Duration latency)
     {
+        return send(prepare(node, request), latency);
+    }
+
+    /**
+     * Builds the {@code POST {node}/baseband} of {@code request} (JSON written here), so a caller on a sending thread
+     * can prepare it before the burst and only {@link #send} it when due.
+     */
+    public static HttpRequest prepare(final URI node, final FrbTriggerRequest request)
+    {
         final String base = node.toString();
-        final HttpRequest http = HttpRequest.newBuilder(URI.create((base.endsWith("/") ? base : base + "/") +
-                "baseband"))
+        return HttpRequest.newBuilder(URI.create((base.endsWith("/") ? base : base + "/") + "baseband"))
             .timeout(TIMEOUT)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(Json.write(request.toJson())))
             .build();
+    }
+
+    /**
+     * Sends a {@link #prepare prepared} trigger once {@code latency} has passed. Returns at once: the wait and the
+     * exchange run on other threads.
+     */
+    public CompletableFuture<HttpResponse<String>> send(final HttpRequest http, final Duration latency)
+    {
         return CompletableFuture.runAsync(() -> { },
                 CompletableFuture.delayedExecutor(Math.max(0, latency.toNanos()), TimeUnit.NANOSECONDS))
             .thenCompose(ignored -> client.sendAsync(http, HttpResponse.BodyHandlers.ofString()));

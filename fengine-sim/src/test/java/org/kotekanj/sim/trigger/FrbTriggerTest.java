@@ -1,18 +1,13 @@
 package org.kotekanj.sim.trigger;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,36 +23,18 @@ class FrbTriggerTest
 {
     private static final FrbPulse PULSE = new FrbPulse(123_456_789, 512.25, 390, 3, 400.0, FrbPulse.K_DM, 2560);
 
-    private final CompletableFuture<Received> received = new CompletableFuture<>();
-    private HttpServer server;
-    private URI node;
-
-    private record Received(String method, String path, String contentType, String body, long nanos)
-    {
-    }
+    private TriggerNode node;
 
     @BeforeEach
     void setUp() throws IOException
     {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/baseband", exchange ->
-        {
-            final String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            received.complete(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                exchange.getRequestHeaders().getFirst("Content-Type"), body, System.nanoTime()));
-            final byte[] reply = "{\"event_id\": 77, \"freqs\": {}}".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(202, reply.length);
-            exchange.getResponseBody().write(reply);
-            exchange.close();
-        });
-        server.start();
-        node = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        node = TriggerNode.answering(202, "{\"event_id\": 77, \"freqs\": {}}");
     }
 
     @AfterEach
     void tearDown()
     {
-        server.stop(0);
+        node.close();
     }
 
     @Test
@@ -67,11 +44,11 @@ class FrbTriggerTest
             .withFreqIds(3, 700);
         final long sent = System.nanoTime();
         final HttpResponse<String> response = new FrbTrigger(HttpClient.newHttpClient())
-            .post(node, request, Duration.ofMillis(300)).get(10, TimeUnit.SECONDS);
+            .post(node.url(), request, Duration.ofMillis(300)).get(10, TimeUnit.SECONDS);
         assertEquals(202, response.statusCode());
         assertEquals(77, new ObjectMapper().readTree(response.body()).get("event_id").asLong());
 
-        final Received post = received.get(1, TimeUnit.SECONDS);
+        final TriggerNode.Received post = node.next(1);
         assertTrue(post.nanos() - sent >= TimeUnit.MILLISECONDS.toNanos(300), "posted before the latency passed");
         assertEquals("POST", post.method());
         assertEquals("/baseband", post.path());
