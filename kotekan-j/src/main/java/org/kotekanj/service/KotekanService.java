@@ -2,6 +2,9 @@ package org.kotekanj.service;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -38,6 +41,12 @@ public final class KotekanService implements AutoCloseable
     private final EndpointRegistry endpoints;
     private final Log log = Log.of("kotekan-j");
     private volatile Pipeline pipeline;
+    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r ->
+    {
+        final Thread thread = new Thread(r, "kj-metrics");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private KotekanService(final ServiceOptions options, final StageRegistry stages, final MetricsRegistry metrics,
         final RestServer rest, final EndpointRegistry endpoints)
@@ -73,6 +82,8 @@ public final class KotekanService implements AutoCloseable
         }
         final KotekanService service = new KotekanService(options, stages, metrics, rest, endpoints);
         service.registerCoreEndpoints(daemon);
+        // Gauges (idle ratios, buffer fill, socket drops) and the heartbeat, for readers of the counters file.
+        service.sampler.scheduleAtFixedRate(service::sample, 1, 1, TimeUnit.SECONDS);
         return service;
     }
 
@@ -226,9 +237,22 @@ public final class KotekanService implements AutoCloseable
         return body;
     }
 
+    private void sample()
+    {
+        try
+        {
+            metrics.sample();
+        }
+        catch (final RuntimeException e)
+        {
+            log.warn("metrics sampling failed: " + e);
+        }
+    }
+
     @Override
     public void close()
     {
+        sampler.shutdownNow();
         stop();
         if (rest != null)
         {

@@ -60,7 +60,6 @@ public final class FengineReceiver extends Stage
     private final long startDelayNanos;
     private final long finishAfterIdleNanos;
     private boolean quietFinished;
-    private long pollFromNanos;
     private final FrameProducer output;
     private final int windowFrames;
     private PacketSource source;
@@ -160,22 +159,22 @@ public final class FengineReceiver extends Stage
     }
 
     @Override
-    public void onStart()
+    public void onStart() throws InterruptedException
     {
         source = sourceConfig.open(log);
         recorded = source.isRecorded();
         log.info("receiving: " + source.describe() + "; copies: " + copies.engine().name());
+        if (startDelayNanos > 0)
+        {
+            // Bound but not polling: the kernel queues the traffic (drain-rate measurements), and this core idles.
+            Thread.sleep(startDelayNanos / 1_000_000, (int)(startDelayNanos % 1_000_000));
+        }
         lastDataNanos = System.nanoTime();
-        pollFromNanos = lastDataNanos + startDelayNanos;
     }
 
     @Override
     public int doWork()
     {
-        if (startDelayNanos > 0 && System.nanoTime() < pollFromNanos)
-        {
-            return 0;
-        }
         if (recorded && output.freeFrames() <= windowFrames)
         {
             return 0;

@@ -1,18 +1,32 @@
 package org.kotekanj.tools.bench;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 
 import org.kotekanj.config.ConfigErrors;
 import org.kotekanj.config.ConfigNode;
 import org.kotekanj.config.YamlConfigLoader;
+import org.kotekanj.fengine.PacketHeaderDescriptor;
+import org.kotekanj.fengine.pcap.PcapWriter;
 import org.kotekanj.rest.EndpointRegistry;
 import org.kotekanj.stage.Pipeline;
 import org.kotekanj.stage.PipelineBuilder;
 import org.kotekanj.stage.StageRegistry;
+import org.kotekanj.log.Log;
 import org.kotekanj.stages.placement.ReceiveCounters;
+import org.kotekanj.stages.receive.NioSource;
+import org.kotekanj.stages.receive.PacketBatch;
+import org.kotekanj.stages.receive.PacketSource;
+import org.kotekanj.stages.receive.RecvmmsgSource;
 import org.kotekanj.stages.receive.FengineReceiver;
 import org.kotekanj.status.MetricsRegistry;
 
@@ -55,6 +69,8 @@ public final class ReceiveBenchmark
                 .append("}\n");
             ports.append(link == 0 ? "" : ", ").append(port + link);
         }
+        warmUp(links, ports.toString(), streams.toString());
+        warmUpSocketPath(source);
         final String yaml = """
             frames:
               kotekan_buffer: standard
@@ -67,6 +83,7 @@ public final class ReceiveBenchmark
               bind_address: 127.0.0.1
               ports: [%s]
               socket_buffer_bytes: 268435456
+              ring_bytes: 1073741824
               profile: generic
               samples_per_packet: 2
               freqs_per_packet: 4
@@ -89,16 +106,17 @@ public final class ReceiveBenchmark
         errors.throwIfAny();
         pipeline.start(metrics, new EndpointRegistry());
         final FengineReceiver receiver = (FengineReceiver)pipeline.stage("/recv");
-        Thread.sleep(1000 + (long)(delay * 1000));
+        Thread.sleep(1000);
         final long gcBefore = gcCount();
         pipeline.awaitStages(Duration.ofMillis((long)(seconds * 1000)));
         final long gcDuring = gcCount() - gcBefore;
+        final String prometheusBeforeStop = metrics.prometheus();
         pipeline.stop();
         final ReceiveCounters counters = receiver.counters();
         final long packets = counters.sum(ReceiveCounters.PACKETS);
         final double span = Math.max(1e-9, (receiver.lastPacketNanos() - receiver.firstPacketNanos()) / 1e9);
         long drops = 0;
-        for (final String line : metrics.prometheus().split("\n"))
+        for (final String line : prometheusBeforeStop.split("\n"))
         {
             if (line.startsWith("kotekan_rx_socket_drops_total"))
             {
@@ -116,6 +134,104 @@ public final class ReceiveBenchmark
                 counters.sum(ReceiveCounters.MALFORMED_OUT_OF_RANGE),
             drops, receiver.idleFraction(), gcDuring);
         System.exit(0);
+    }
+
+    /**
+     * Runs the same receive stage over a pcap recording of the same traffic first, so that the placement code is
+     * compiled before the measured run (as in a long-running receiver; a C reference needs no warm-up).
+     */
+    private static void warmUp(final int links, final String ports, final String streams) throws Exception
+    {
+        final Path pcap = Files.createTempFile("receive-warmup", ".pcap");
+        try (Arena arena = Arena.ofConfined(); PcapWriter writer = PcapWriter.create(pcap))
+        {
+            final MemorySegment packet = arena.allocate(4886);
+            for (long step = 0; step < 40_000; step++)
+            {
+                for (int link = 0; link < links; link++)
+                {
+                    PacketHeaderDescriptor.write(packet, 0, link, step * 2);
+                    writer.write(step * 5120, packet, 0, 4886, 0x7F000001, 40000 + link, 0x7F000001,
+                        Integer.parseInt(ports.split(", ")[link]));
+                }
+            }
+        }
+        final String yaml = """
+            frames:
+              kotekan_buffer: standard
+              num_frames: 8
+              frame_size: 4 * 16384 * %d * 512
+            recv:
+              kotekan_stage: FengineReceiver
+              out_buf: frames
+              source: pcap
+              pcap_file: %s
+              ports: [%s]
+              profile: generic
+              samples_per_packet: 2
+              freqs_per_packet: 4
+              inputs_per_packet: 512
+              footer_bytes: 774
+              flag_word: false
+              samples_per_frame: 16384
+              log_level: warn
+              streams:
+            %s
+            sink:
+              kotekan_stage: FrameSink
+              in_buf: frames
+            """.formatted(links, pcap, ports, streams);
+        final ConfigErrors errors = new ConfigErrors();
+        final MetricsRegistry metrics = MetricsRegistry.inMemory();
+        final Pipeline pipeline = PipelineBuilder.build(YamlConfigLoader.parse(yaml, "warm-up", errors),
+            StageRegistry.discover(), metrics, errors);
+        errors.throwIfAny();
+        pipeline.start(metrics, new EndpointRegistry());
+        pipeline.awaitStages(Duration.ofSeconds(60));
+        pipeline.stop();
+        Files.deleteIfExists(pcap);
+    }
+
+    /** Polls the chosen socket source over loopback for a while, so its receive loop is compiled too. */
+    private static void warmUpSocketPath(final String source) throws Exception
+    {
+        if (!"recvmmsg".equals(source) && !"nio".equals(source))
+        {
+            return;
+        }
+        final int port;
+        try (DatagramChannel probe = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0)))
+        {
+            port = ((InetSocketAddress)probe.getLocalAddress()).getPort();
+        }
+        final Log quiet = new Log("/warm-up", Log.Level.OFF);
+        try (PacketSource socket = "nio".equals(source) ?
+            new NioSource("127.0.0.1", new int[] {port}, 64, 4928, 1 << 24, quiet) :
+            new RecvmmsgSource("127.0.0.1", new int[] {port}, 64, 4928, 1 << 24, quiet);
+             DatagramChannel sender = DatagramChannel.open())
+        {
+            sender.connect(new InetSocketAddress("127.0.0.1", port));
+            final ByteBuffer datagram = ByteBuffer.allocateDirect(4886);
+            final PacketBatch batch = new PacketBatch(64);
+            long polls = 0;
+            for (int round = 0; round < 20_000; round++)
+            {
+                for (int i = 0; i < 8; i++)
+                {
+                    datagram.clear();
+                    sender.write(datagram);
+                }
+                while (socket.poll(batch) > 0)
+                {
+                    polls++;
+                }
+                polls++;
+            }
+            if (polls == 0)
+            {
+                throw new IllegalStateException("warm-up polled nothing");
+            }
+        }
     }
 
     private static long gcCount()
