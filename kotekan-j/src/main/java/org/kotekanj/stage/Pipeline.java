@@ -29,8 +29,8 @@ import org.kotekanj.status.MetricsRegistry;
 /**
  * A built pipeline: buffers and stages from one config, started and stopped as a whole.
  *
- * <p>Start maps every buffer, then starts threads from the sinks back to the sources, so that nothing is produced
- * before its readers run. Stop drains: sources stop, their last frames flow downstream, each stage stops once its
+ * <p>Start maps every buffer, then starts the stages in waves ({@link StartPhases}): readers, then buffer fillers,
+ * then stages that only talk to the outside, so that nothing is produced before its readers run. Stop drains: sources stop, their last frames flow downstream, each stage stops once its
  * inputs are at end of stream (writers close their files in {@code onClose}); after {@code shutdown_timeout_s}
  * whatever is left is closed without draining. A stage that throws stops the whole pipeline and is reported by name.
  */
@@ -161,6 +161,7 @@ public final class Pipeline
     {
         final List<StageGroup> groups = new ArrayList<>();
         final List<StageAgent> shared = new ArrayList<>();
+        final StartPhases phases = new StartPhases(stages);
         for (int i = stages.size() - 1; i >= 0; i--)
         {
             final StageAgent stage = stages.get(i);
@@ -170,12 +171,12 @@ public final class Pipeline
             }
             else
             {
-                groups.add(new StageGroup(threadName(stage.stage().path()), List.of(stage), this));
+                groups.add(new StageGroup(threadName(stage.stage().path()), List.of(stage), this, phases));
             }
         }
         if (!shared.isEmpty())
         {
-            groups.add(0, new StageGroup(threadName("shared"), shared, this));
+            groups.add(0, new StageGroup(threadName("shared"), shared, this, phases));
         }
         for (final StageGroup group : groups)
         {
@@ -193,18 +194,27 @@ public final class Pipeline
                 thread.setDaemon(false);
                 return thread;
             });
-            try
+        }
+        try
+        {
+            if (!phases.run(30))
+            {
+                phases.abort();
+                throw new IllegalStateException("stages did not start in 30 s");
+            }
+            for (final StageGroup group : groups)
             {
                 if (!group.started().await(30, TimeUnit.SECONDS))
                 {
                     throw new IllegalStateException("stage thread " + group.roleName() + " did not start in 30 s");
                 }
             }
-            catch (final InterruptedException e)
-            {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while starting stages");
-            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            phases.abort();
+            throw new IllegalStateException("interrupted while starting stages");
         }
     }
 

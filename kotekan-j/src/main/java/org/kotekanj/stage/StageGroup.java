@@ -19,13 +19,15 @@ final class StageGroup implements Agent
     private final StageAgent[] stages;
     private final int[] cpus;
     private final Pipeline pipeline;
+    private final StartPhases phases;
     private final CountDownLatch started = new CountDownLatch(1);
 
-    StageGroup(final String name, final List<StageAgent> stages, final Pipeline pipeline)
+    StageGroup(final String name, final List<StageAgent> stages, final Pipeline pipeline, final StartPhases phases)
     {
         this.name = name;
         this.stages = stages.toArray(new StageAgent[0]);
         this.pipeline = pipeline;
+        this.phases = phases;
         this.cpus = stages.stream().flatMapToInt(s -> Arrays.stream(s.cpus())).distinct().sorted().toArray();
     }
 
@@ -47,23 +49,45 @@ final class StageGroup implements Agent
         return started;
     }
 
+    /** Pins the thread, then starts this thread's stages wave by wave ({@link StartPhases}). */
     @Override
     public void onStart()
     {
+        boolean pinned = true;
         try
         {
             if (cpus.length > 0)
             {
                 Libc.pinCurrentThread(cpus);
             }
-            for (final StageAgent stage : stages)
-            {
-                stage.start();
-            }
         }
         catch (final RuntimeException e)
         {
+            pinned = false;
             pipeline.fail(stages[0], "could not be pinned to cpus " + Arrays.toString(cpus), e);
+        }
+        try
+        {
+            for (int phase = 0; phase < StartPhases.COUNT; phase++)
+            {
+                phases.awaitOpen(phase);
+                for (final StageAgent stage : stages)
+                {
+                    if (StartPhases.phaseOf(stage) == phase)
+                    {
+                        if (pinned)
+                        {
+                            stage.start();
+                        }
+                        phases.started(phase);
+                    }
+                }
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            pipeline.fail(stages[0], "interrupted while starting", e);
         }
         finally
         {
