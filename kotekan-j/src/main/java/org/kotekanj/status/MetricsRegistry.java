@@ -151,7 +151,7 @@ public final class MetricsRegistry implements AutoCloseable
         return out.toString();
     }
 
-    /** Frees every counter whose label carries this stage name (when a daemon stops a pipeline). */
+    /** Frees every counter (a daemon does this before it starts the next pipeline). */
     public synchronized void freeAll()
     {
         final List<Integer> ids = new ArrayList<>();
