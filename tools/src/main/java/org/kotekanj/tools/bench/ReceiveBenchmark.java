@@ -71,34 +71,14 @@ public final class ReceiveBenchmark
         }
         warmUp(links, ports.toString(), streams.toString());
         warmUpSocketPath(source);
-        final String yaml = """
-            frames:
-              kotekan_buffer: standard
-              num_frames: 8
-              frame_size: 4 * 16384 * %d * 512
-            recv:
-              kotekan_stage: FengineReceiver
-              out_buf: frames
+        final String yaml = pipelineYaml(links, ports.toString(), streams.toString(), """
               source: %s
               bind_address: 127.0.0.1
-              ports: [%s]
               socket_buffer_bytes: 268435456
               ring_bytes: 1073741824
-              profile: generic
-              samples_per_packet: 2
-              freqs_per_packet: 4
-              inputs_per_packet: 512
-              footer_bytes: 774
-              flag_word: false
-              samples_per_frame: 16384
               window_frames: 2
               start_delay_seconds: %s
-              streams:
-            %s
-            sink:
-              kotekan_stage: FrameSink
-              in_buf: frames
-            """.formatted(links, source, ports, delay, streams);
+            """.formatted(source, delay));
         final ConfigErrors errors = new ConfigErrors();
         final ConfigNode root = YamlConfigLoader.parse(yaml, "receive-benchmark", errors);
         final MetricsRegistry metrics = MetricsRegistry.inMemory();
@@ -156,31 +136,11 @@ public final class ReceiveBenchmark
                 }
             }
         }
-        final String yaml = """
-            frames:
-              kotekan_buffer: standard
-              num_frames: 8
-              frame_size: 4 * 16384 * %d * 512
-            recv:
-              kotekan_stage: FengineReceiver
-              out_buf: frames
+        final String yaml = pipelineYaml(links, ports, streams, """
               source: pcap
               pcap_file: %s
-              ports: [%s]
-              profile: generic
-              samples_per_packet: 2
-              freqs_per_packet: 4
-              inputs_per_packet: 512
-              footer_bytes: 774
-              flag_word: false
-              samples_per_frame: 16384
               log_level: warn
-              streams:
-            %s
-            sink:
-              kotekan_stage: FrameSink
-              in_buf: frames
-            """.formatted(links, pcap, ports, streams);
+            """.formatted(pcap));
         final ConfigErrors errors = new ConfigErrors();
         final MetricsRegistry metrics = MetricsRegistry.inMemory();
         final Pipeline pipeline = PipelineBuilder.build(YamlConfigLoader.parse(yaml, "warm-up", errors),
@@ -190,6 +150,34 @@ public final class ReceiveBenchmark
         pipeline.awaitStages(Duration.ofSeconds(60));
         pipeline.stop();
         Files.deleteIfExists(pcap);
+    }
+
+    /** The benchmark pipeline: fpeer's traffic (chime sizes, stream_id = link) into frames that a sink releases. */
+    private static String pipelineYaml(final int links, final String ports, final String streams,
+        final String sourceKeys)
+    {
+        return """
+            frames:
+              kotekan_buffer: standard
+              num_frames: 8
+              frame_size: 4 * 16384 * %d * 512
+            recv:
+              kotekan_stage: FengineReceiver
+              out_buf: frames
+              ports: [%s]
+              profile: generic
+              samples_per_packet: 2
+              freqs_per_packet: 4
+              inputs_per_packet: 512
+              footer_bytes: 774
+              flag_word: false
+              samples_per_frame: 16384
+            %s  streams:
+            %s
+            sink:
+              kotekan_stage: FrameSink
+              in_buf: frames
+            """.formatted(links, ports, sourceKeys.stripTrailing().indent(0), streams);
     }
 
     /** Polls the chosen socket source over loopback for a while, so its receive loop is compiled too. */
