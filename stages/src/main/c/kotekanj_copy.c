@@ -58,7 +58,7 @@ static void stream_sse2(const uint8_t *src, uint8_t *dst, int64_t length)
 }
 
 /* 1 if this CPU has AVX2 (the streaming path uses it), else 0 (SSE2 streaming is used). */
-int kj_has_avx2(void)
+static int kj_has_avx2(void)
 {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") ? 1 : 0;
@@ -93,26 +93,6 @@ void kj_copy_batch(const kj_copy *copies, int32_t count)
         {
             memcpy(c->dst, c->src, (size_t)c->length);
         }
-    }
-    _mm_sfence();
-}
-
-/* Fills length bytes at dst with value using streaming stores where aligned; ends with sfence. */
-void kj_fill(uint8_t *dst, int64_t length, uint8_t value)
-{
-    int64_t i = 0;
-    const __m128i v = _mm_set1_epi8((char)value);
-    while (i < length && ((uintptr_t)(dst + i) & 15) != 0)
-    {
-        dst[i++] = value;
-    }
-    for (; i + 16 <= length; i += 16)
-    {
-        _mm_stream_si128((__m128i *)(dst + i), v);
-    }
-    for (; i < length; i++)
-    {
-        dst[i] = value;
     }
     _mm_sfence();
 }

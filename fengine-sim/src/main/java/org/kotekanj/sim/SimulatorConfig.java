@@ -55,9 +55,10 @@ public record SimulatorConfig(PacketGeometry geometry, StreamTable table, Sample
     /** Reads and checks every key; problems go to the config's errors (check {@code errors().isEmpty()}). */
     public static SimulatorConfig read(final StageConfig config)
     {
-        final PacketGeometry geometry = PacketGeometry.read(config);
-        final StreamTable table = StreamTable.read(config, geometry);
-        final SampleSignal signal = Signals.read(config, geometry);
+        final SimulatedNode node = SimulatedNode.read(config);
+        final PacketGeometry geometry = node.geometry();
+        final StreamTable table = node.streams();
+        final SampleSignal signal = node.signal();
         final StageConfig signalBlock = config.child("signal");
         final String signalType = signalBlock == null ? "tpluse" : signalBlock.getString("type", "tpluse");
         final GeneratorSettings settings = GeneratorSettings.read(config, geometry, table);

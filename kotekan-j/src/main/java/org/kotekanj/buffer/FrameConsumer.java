@@ -74,12 +74,6 @@ public final class FrameConsumer
         buffer.releaseCursor(index, released);
     }
 
-    /** Frames acquired and not yet released. */
-    public int heldFrames()
-    {
-        return (int)(acquired - released);
-    }
-
     /** Sequence number of the next frame {@link #tryAcquire} will return. */
     public long acquiredSequence()
     {

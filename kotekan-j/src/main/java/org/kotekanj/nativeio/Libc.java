@@ -105,9 +105,14 @@ public final class Libc
     /** Maps anonymous memory; throws {@link NativeException} with the kernel's reason on failure. */
     public static long mmapAnonymous(final long length, final int extraFlags)
     {
+        return mmap(length, MAP_PRIVATE | MAP_ANONYMOUS | extraFlags, -1);
+    }
+
+    /** Maps {@code length} bytes read-write (of {@code fd}, or anonymous with fd -1); returns the address. */
+    public static long mmap(final long length, final int flags, final int fd)
+    {
         return checked("mmap of " + length + " bytes", (errno, arena) -> ((MemorySegment)MMAP.invokeExact(
-            errno, MemorySegment.NULL, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | extraFlags,
-            -1, 0L)).address());
+            errno, MemorySegment.NULL, length, PROT_READ | PROT_WRITE, flags, fd, 0L)).address());
     }
 
     public static void munmap(final long address, final long length)

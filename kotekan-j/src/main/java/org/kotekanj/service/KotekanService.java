@@ -129,12 +129,15 @@ public final class KotekanService implements AutoCloseable
             }
             pipeline.stop();
         }
+        // One build, straight into the process's registry: a config with errors leaves no counters behind.
         final ConfigErrors errors = new ConfigErrors();
-        PipelineBuilder.build(config, stages, MetricsRegistry.inMemory(), errors);
-        errors.throwIfAny();
         metrics.freeAll();
         final Pipeline built = PipelineBuilder.build(config, stages, metrics, errors);
-        errors.throwIfAny();
+        if (!errors.isEmpty())
+        {
+            metrics.freeAll();
+            errors.throwIfAny();
+        }
         built.start(metrics, endpoints);
         pipeline = built;
         return built;

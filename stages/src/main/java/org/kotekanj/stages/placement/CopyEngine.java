@@ -15,9 +15,6 @@ public interface CopyEngine
      */
     void copyBatch(MemorySegment queue, int count);
 
-    /** Fills {@code length} bytes at absolute address {@code address} with {@code value}. */
-    void fill(long address, long length, byte value);
-
     /** {@code streaming} or {@code java}, for logs and {@code /status}. */
     String name();
 

@@ -8,7 +8,7 @@ import java.lang.foreign.MemorySegment;
  * is a plain {@code long[]} (queueing is three array stores); the native helper reads it in place through a critical
  * downcall with heap access.
  */
-public final class CopyQueue implements AutoCloseable
+public final class CopyQueue
 {
     private static final int LONGS_PER_ENTRY = CopyQueueDescriptor.ENTRY_LENGTH / Long.BYTES;
 
@@ -50,19 +50,8 @@ public final class CopyQueue implements AutoCloseable
         }
     }
 
-    public int pending()
-    {
-        return count;
-    }
-
     public CopyEngine engine()
     {
         return engine;
-    }
-
-    @Override
-    public void close()
-    {
-        count = 0;
     }
 }

@@ -26,12 +26,6 @@ public final class JavaCopyEngine implements CopyEngine
     }
 
     @Override
-    public void fill(final long address, final long length, final byte value)
-    {
-        ALL.asSlice(address, length).fill(value);
-    }
-
-    @Override
     public String name()
     {
         return "java";

@@ -33,7 +33,6 @@ public final class PacketPlacer
     private final int freqsPerPacket;
     private final int inputsPerPacket;
     private final long rowStride;
-    private final long payloadBytes;
     private final long startTolerance;
     private final long resetThreshold;
     private final long maxJump;
@@ -76,7 +75,6 @@ public final class PacketPlacer
         this.freqsPerPacket = plan.geometry().freqsPerPacket();
         this.inputsPerPacket = plan.geometry().inputsPerPacket();
         this.rowStride = plan.layout().paddedInputs();
-        this.payloadBytes = plan.geometry().payloadBytes();
         this.startTolerance = startTolerance;
         this.resetThreshold = resetThreshold;
         this.maxJump = maxJump;
@@ -183,7 +181,6 @@ public final class PacketPlacer
             }
         }
         counters.increment(stream, ReceiveCounters.PACKETS);
-        counters.add(stream, ReceiveCounters.BYTES, payloadBytes);
     }
 
     /**
@@ -273,10 +270,5 @@ public final class PacketPlacer
             end[s] = maxSeq[s] < 0 ? 0 : maxSeq[s] + samplesPerPacket;
         }
         return end;
-    }
-
-    public boolean started(final int stream)
-    {
-        return started[stream];
     }
 }

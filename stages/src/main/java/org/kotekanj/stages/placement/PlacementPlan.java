@@ -52,24 +52,25 @@ public final class PlacementPlan
     }
 
     /**
-     * Builds the plan, or returns the reason it cannot place these streams into such frames (so the stage reports it
-     * as a config error): frames must hold whole packets, streams must not overlap, at most 32767 streams.
+     * Builds the plan; throws {@link IllegalArgumentException} with the reason it cannot place these streams into
+     * such frames (the stage reports it as a config error): frames must hold whole packets, streams must not
+     * overlap, at most 32767 streams.
      */
-    public static Object build(final StreamTable table, final int samplesPerFrame)
+    public static PlacementPlan build(final StreamTable table, final int samplesPerFrame)
     {
         final PacketGeometry geometry = table.geometry();
         if (table.streams().isEmpty())
         {
-            return "no streams to receive";
+            throw new IllegalArgumentException("no streams to receive");
         }
         if (table.streams().size() > Short.MAX_VALUE)
         {
-            return "too many streams: " + table.streams().size();
+            throw new IllegalArgumentException("too many streams: " + table.streams().size());
         }
         if (samplesPerFrame < 1 || samplesPerFrame % geometry.samplesPerPacket() != 0)
         {
-            return "samples_per_frame (" + samplesPerFrame + ") must be a positive multiple of samples_per_packet (" +
-                geometry.samplesPerPacket() + ")";
+            throw new IllegalArgumentException("samples_per_frame (" + samplesPerFrame +
+                ") must be a positive multiple of samples_per_packet (" + geometry.samplesPerPacket() + ")");
         }
         final boolean[] used = new boolean[table.numFreqs() * Math.max(1, table.numBlocks())];
         for (final StreamSpec stream : table.streams())
@@ -79,8 +80,8 @@ public final class PlacementPlan
                 final int cell = table.freqIndex(freqId) * table.numBlocks() + stream.inputBlock();
                 if (used[cell])
                 {
-                    return "streams overlap: freq_id " + freqId + " of input block " + stream.inputBlock() +
-                        " comes from more than one stream (" + stream.label() + " and another)";
+                    throw new IllegalArgumentException("streams overlap: freq_id " + freqId + " of input block " +
+                        stream.inputBlock() + " comes from more than one stream (" + stream.label() + " and another)");
                 }
                 used[cell] = true;
             }

@@ -33,6 +33,7 @@ public final class ReceiveCounters
         null, null, null, "length", "flags", "unknown_stream", "out_of_range", null, null, null, null};
 
     private final int unattributed;
+    private final long payloadBytes;
 
     private final long[] pending;
     private final long[] totals;
@@ -46,6 +47,7 @@ public final class ReceiveCounters
     {
         final int rows = plan.numStreams() + 1;
         unattributed = plan.numStreams();
+        payloadBytes = plan.geometry().payloadBytes();
         pending = new long[rows * KINDS];
         totals = new long[rows * KINDS];
         counters = new AtomicCounter[rows * KINDS];
@@ -87,6 +89,11 @@ public final class ReceiveCounters
     /** Moves the pending counts into the counters file; called once per batch. */
     public void publish()
     {
+        for (int row = 0; row < unattributed; row++)
+        {
+            // Every placed packet carries exactly one payload: bytes are derived here, not counted per packet.
+            pending[row * KINDS + BYTES] = pending[row * KINDS + PACKETS] * payloadBytes;
+        }
         for (int i = 0; i < pending.length; i++)
         {
             final long delta = pending[i];
@@ -102,6 +109,10 @@ public final class ReceiveCounters
     /** A stream's total of one kind, including counts not yet published (for tests and status). */
     public long total(final int stream, final int kind)
     {
+        if (kind == BYTES)
+        {
+            return total(stream, PACKETS) * payloadBytes;
+        }
         return totals[stream * KINDS + kind] + pending[stream * KINDS + kind];
     }
 

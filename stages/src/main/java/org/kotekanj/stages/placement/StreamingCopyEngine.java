@@ -13,9 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The native copy path: the helper {@code libkotekanj_copy.so} (built by Maven with gcc) copies a whole batch with
@@ -29,15 +27,12 @@ public final class StreamingCopyEngine implements CopyEngine
     private static volatile boolean tried;
 
     private final MethodHandle copyBatch;
-    private final MethodHandle fill;
 
     private StreamingCopyEngine(final SymbolLookup library)
     {
         final Linker linker = Linker.nativeLinker();
         copyBatch = linker.downcallHandle(library.find("kj_copy_batch").orElseThrow(),
             FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT), Linker.Option.critical(true));
-        fill = linker.downcallHandle(library.find("kj_fill").orElseThrow(),
-            FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG, JAVA_BYTE), Linker.Option.critical(false));
     }
 
     /** The engine, or {@code null} if the native helper is not available here. */
@@ -74,19 +69,6 @@ public final class StreamingCopyEngine implements CopyEngine
         catch (final Throwable t)
         {
             throw new IllegalStateException("native copy failed", t);
-        }
-    }
-
-    @Override
-    public void fill(final long address, final long length, final byte value)
-    {
-        try
-        {
-            fill.invokeExact(address, length, value);
-        }
-        catch (final Throwable t)
-        {
-            throw new IllegalStateException("native fill failed", t);
         }
     }
 

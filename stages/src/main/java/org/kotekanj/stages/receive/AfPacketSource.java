@@ -17,7 +17,6 @@ import org.kotekanj.nativeio.SocketCalls;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static org.kotekanj.stages.receive.PacketRingDescriptor.*;
 
@@ -32,11 +31,6 @@ import static org.kotekanj.stages.receive.PacketRingDescriptor.*;
  */
 public final class AfPacketSource implements PacketSource
 {
-    private static final MethodHandle MMAP = Libc.downcall("mmap",
-        FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), Libc.captureErrno());
-    private static final MethodHandle MUNMAP = Libc.downcall("munmap",
-        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle CLOSE = Libc.downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle IF_NAMETOINDEX = Libc.downcall("if_nametoindex",
         FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final int MAP_SHARED = 0x01;
@@ -88,9 +82,7 @@ public final class AfPacketSource implements PacketSource
                 req.set(JAVA_INT, 16, 2);
                 return (long)(int)SocketCalls.SETSOCKOPT.invokeExact(errno, fd, SOL_PACKET, PACKET_RX_RING, req, REQ_LENGTH);
             });
-            ring = MemorySegment.ofAddress(Libc.checked("mmap of the packet ring", (errno, a) ->
-                ((MemorySegment)MMAP.invokeExact(errno, MemorySegment.NULL, length, Libc.PROT_READ | Libc.PROT_WRITE,
-                    MAP_SHARED | MAP_LOCKED, fd, 0L)).address())).reinterpret(length);
+            ring = MemorySegment.ofAddress(Libc.mmap(length, MAP_SHARED | MAP_LOCKED, fd)).reinterpret(length);
             final int ifindex = (int)IF_NAMETOINDEX.invokeExact(arena.allocateFrom(interfaceName));
             if (ifindex == 0)
             {
@@ -241,12 +233,6 @@ public final class AfPacketSource implements PacketSource
         }
     }
 
-    @Override
-    public String[] linkLabels()
-    {
-        return Arrays.stream(ports).mapToObj(Integer::toString).toArray(String[]::new);
-    }
-
     /** Kernel ring drops (all ports of the ring together, reported on link 0). */
     @Override
     public synchronized long socketDrops(final int link)
@@ -290,13 +276,12 @@ public final class AfPacketSource implements PacketSource
         }
         try
         {
-            final int unmapped = (int)MUNMAP.invokeExact(ring, ring.byteSize());
-            final int closed = (int)CLOSE.invokeExact(fd);
-            assert unmapped == 0 && closed == 0;
+            Libc.munmap(ring.address(), ring.byteSize());
+            Libc.checked("close", (errno, a) -> (long)(int)SocketCalls.CLOSE.invokeExact(errno, fd));
         }
-        catch (final Throwable t)
+        catch (final RuntimeException e)
         {
-            // Closing: the kernel reclaims the ring with the process anyway.
+            // Closing: the kernel reclaims the ring and the socket with the process anyway.
         }
         arena.close();
     }

@@ -80,11 +80,15 @@ public final class FengineReceiver extends Stage
         final PacketGeometry geometry = PacketGeometry.read(config);
         final StreamTable table = StreamTable.read(config, geometry);
         final int samplesPerFrame = config.getInt("samples_per_frame");
-        final Object built = PlacementPlan.build(table, samplesPerFrame);
-        if (!(built instanceof PlacementPlan plan))
+        final PlacementPlan plan;
+        try
         {
-            config.error("samples_per_frame", (String)built);
-            throw new IllegalArgumentException((String)built);
+            plan = PlacementPlan.build(table, samplesPerFrame);
+        }
+        catch (final IllegalArgumentException e)
+        {
+            config.error("samples_per_frame", e.getMessage());
+            throw e;
         }
         final FrameProducer out = context.outBuffer("out_buf");
         final SampleFrameLayout layout = plan.layout();
@@ -248,7 +252,6 @@ public final class FengineReceiver extends Stage
         {
             source.close();
         }
-        copies.close();
         window.close();
         log.info("received " + counters.sum(ReceiveCounters.PACKETS) + " packets into " + window.published() +
             " frames; lost samples " + counters.sum(ReceiveCounters.LOST_SAMPLES) + ", too old " +

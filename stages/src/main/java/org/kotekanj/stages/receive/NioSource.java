@@ -98,17 +98,6 @@ public final class NioSource implements PacketSource
     }
 
     @Override
-    public String[] linkLabels()
-    {
-        final String[] labels = new String[ports.length];
-        for (int i = 0; i < ports.length; i++)
-        {
-            labels[i] = Integer.toString(ports[i]);
-        }
-        return labels;
-    }
-
-    @Override
     public String describe()
     {
         return description;

@@ -33,9 +33,6 @@ public interface PacketSource extends AutoCloseable
         return false;
     }
 
-    /** The port label of each link, for metrics. */
-    String[] linkLabels();
-
     /** Datagrams the kernel dropped before this source saw them, per link; -1 where the source cannot tell. */
     default long socketDrops(final int link)
     {

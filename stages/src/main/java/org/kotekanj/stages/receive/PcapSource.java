@@ -93,13 +93,6 @@ public final class PcapSource implements PacketSource
     }
 
     @Override
-    public String[] linkLabels()
-    {
-        return ports.length == 0 ? new String[] {"pcap"} :
-            Arrays.stream(ports).mapToObj(Integer::toString).toArray(String[]::new);
-    }
-
-    @Override
     public String describe()
     {
         return "pcap replay of " + file + (exhausted ? " (done, " + reader.records() + " records)" : "");

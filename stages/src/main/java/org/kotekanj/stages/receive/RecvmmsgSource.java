@@ -95,12 +95,6 @@ public final class RecvmmsgSource implements PacketSource
     }
 
     @Override
-    public String[] linkLabels()
-    {
-        return Arrays.stream(ports).mapToObj(Integer::toString).toArray(String[]::new);
-    }
-
-    @Override
     public long socketDrops(final int link)
     {
         return drops[link];

@@ -43,7 +43,7 @@ class PacketPlacerFuzzTest
     private static final int T = 8;
     private static final int MAX_DATAGRAMS = 64;
 
-    private static final PlacementPlan PLAN = (PlacementPlan)PlacementPlan.build(TABLE, T);
+    private static final PlacementPlan PLAN = PlacementPlan.build(TABLE, T);
     private static final MetricsRegistry METRICS = MetricsRegistry.inMemory();
     private static final FrameBuffer BUFFER = new FrameBuffer("fuzz", 4, PLAN.layout().frameBytes(), HugePages.OFF,
         -1, null);
@@ -189,12 +189,6 @@ class PacketPlacerFuzzTest
                 }
             }
             delegate.copyBatch(queue, count);
-        }
-
-        @Override
-        public void fill(final long address, final long length, final byte value)
-        {
-            delegate.fill(address, length, value);
         }
 
         @Override

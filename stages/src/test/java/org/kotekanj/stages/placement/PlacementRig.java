@@ -40,7 +40,7 @@ final class PlacementRig implements AutoCloseable
     {
         this.signal = signal;
         this.table = table;
-        plan = (PlacementPlan)PlacementPlan.build(table, samplesPerFrame);
+        plan = PlacementPlan.build(table, samplesPerFrame);
         final SampleFrameLayout layout = plan.layout();
         buffer = new FrameBuffer("frames", numFrames, layout.frameBytes(), HugePages.OFF, -1, null);
         producer = buffer.producer("/recv");
@@ -158,7 +158,6 @@ final class PlacementRig implements AutoCloseable
     @Override
     public void close()
     {
-        copies.close();
         window.close();
         buffer.close();
     }

@@ -33,7 +33,7 @@ class SharedFramesTest
     void shouldAssembleFramesFromTwoReceiversThatStartAtDifferentTimes()
     {
         final StreamTable table = StreamTable.chimeNode(PacketGeometry.chime(), 2, 1, 1);
-        final PlacementPlan plan = (PlacementPlan)PlacementPlan.build(table, T);
+        final PlacementPlan plan = PlacementPlan.build(table, T);
         final TplusESignal signal = new TplusESignal();
         try (FrameBuffer buffer = new FrameBuffer("frames", 8, plan.layout().frameBytes(), HugePages.OFF, -1, null);
              TestTraffic traffic = new TestTraffic(table, signal))

@@ -90,7 +90,6 @@ public class CopyBenchmark
     @TearDown(Level.Trial)
     public void tearDown()
     {
-        queue.close();
         arena.close();
         ring.close();
     }

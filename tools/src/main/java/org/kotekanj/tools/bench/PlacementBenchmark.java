@@ -82,7 +82,7 @@ public class PlacementBenchmark
     {
         final PacketGeometry geometry = PacketGeometry.chime();
         final StreamTable table = StreamTable.chimeNode(geometry, 3, 1, 0);
-        final PlacementPlan plan = (PlacementPlan)PlacementPlan.build(table, SAMPLES_PER_FRAME);
+        final PlacementPlan plan = PlacementPlan.build(table, SAMPLES_PER_FRAME);
         buffer = new FrameBuffer("frames", 8, plan.layout().frameBytes(), HugePages.AUTO, -1, null);
         final FrameProducer producer = buffer.producer("/recv");
         consumer = buffer.consumer("/consumer");
@@ -161,11 +161,6 @@ public class PlacementBenchmark
         }
 
         @Override
-        public void fill(final long address, final long length, final byte value)
-        {
-        }
-
-        @Override
         public String name()
         {
             return "none";
@@ -176,7 +171,6 @@ public class PlacementBenchmark
     public void tearDown()
     {
         window.close();
-        copies.close();
         buffer.close();
         arena.close();
     }
