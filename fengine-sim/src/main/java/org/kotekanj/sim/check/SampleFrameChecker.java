@@ -135,6 +135,9 @@ public final class SampleFrameChecker extends Stage
         final long firstSeq = FrameMetadataDescriptor.firstSeq(metadata);
         final int rows = layout.samplesPerFrame() / samplesPerPacket;
         boolean good = true;
+        long lost = 0;
+        long goodCount = 0;
+        long badCount = 0;
         for (int f = 0; f < freqIds.length; f++)
         {
             for (int row = 0; row < rows; row++)
@@ -144,21 +147,25 @@ public final class SampleFrameChecker extends Stage
                     final boolean present = FrameMetadataDescriptor.present(metadata, row, f, block);
                     if (!present)
                     {
-                        lostCells.incrementRelease();
+                        lost++;
                     }
                     if (checkCell(frame, firstSeq, f, row, block, present))
                     {
-                        goodCells.incrementRelease();
+                        goodCount++;
                     }
                     else
                     {
-                        badCells.incrementRelease();
+                        badCount++;
                         good = false;
                     }
                 }
             }
             good &= checkPadding(frame, f);
         }
+        // Counted once per frame: the counters file sees whole frames.
+        lostCells.getAndAddRelease(lost);
+        goodCells.getAndAddRelease(goodCount);
+        badCells.getAndAddRelease(badCount);
         return good;
     }
 
