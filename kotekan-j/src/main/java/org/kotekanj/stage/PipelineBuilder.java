@@ -112,6 +112,14 @@ public final class PipelineBuilder
             {
                 errors.at(kind, "kotekan_update_endpoint must be \"json\", found " + kind.describeType());
             }
+            for (final ConfigValue value : node.values())
+            {
+                // JSON has no NaN or infinity: a value served and updated over REST is a finite number.
+                if (value.raw() instanceof Double d && !Double.isFinite(d))
+                {
+                    errors.at(value, "an updatable value must be a finite number, found " + d);
+                }
+            }
             updates.put(node.path(), new UpdateEndpoint(node));
         }
 

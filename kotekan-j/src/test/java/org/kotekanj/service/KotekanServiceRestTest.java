@@ -351,4 +351,32 @@ class KotekanServiceRestTest
             assertEquals("idle", get("/status").json().path("state").asText());
         }
     }
+
+    @Test
+    void shouldRejectIntegersBeyond64BitsAndNumbersThatAreNotFinite() throws Exception
+    {
+        startPipeline();
+        final String initial = get("/updatable_config/gains").json().toString();
+        final Answer huge = send("POST", "/updatable_config/gains", "{\"frames\": 99999999999999999999}");
+        assertError(huge, 400, "'frames' must be an integer from -9223372036854775808 to 9223372036854775807, " +
+            "got 99999999999999999999");
+        assertEquals("frames", huge.json().path("field").asText());
+        for (final String beyond : List.of("1e400", "-1e400", "99999999999999999999e300"))
+        {
+            final Answer answer = send("POST", "/updatable_config/gains", "{\"gain\": " + beyond + "}");
+            assertError(answer, 400, "'gain' must be a finite number, at most 1.7976931348623157E308 in magnitude");
+            assertEquals("gain", answer.json().path("field").asText());
+        }
+        for (final String notJson : List.of("NaN", "Infinity", "-Infinity"))
+        {
+            final Answer answer = send("POST", "/updatable_config/gains", "{\"gain\": " + notJson + "}");
+            assertEquals(400, answer.status(), answer.body());
+            assertTrue(answer.json().path("error").asText().startsWith("malformed JSON: "), answer.body());
+        }
+        assertEquals(initial, get("/updatable_config/gains").json().toString(), "rejected updates change nothing");
+        assertFalse(get("/updatable_config/gains").body().contains("Infinity"));
+        final Answer max = send("POST", "/updatable_config/gains", "{\"frames\": 9223372036854775807}");
+        assertEquals(200, max.status(), max.body());
+        assertEquals(Long.MAX_VALUE, max.json().path("frames").asLong());
+    }
 }

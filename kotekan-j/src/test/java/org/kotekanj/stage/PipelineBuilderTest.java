@@ -331,6 +331,20 @@ class PipelineBuilderTest
     }
 
     @Test
+    void shouldReportUpdatableValuesThatJsonCannotCarry()
+    {
+        assertEquals(List.of(
+            "p.yaml:3: /gains/gain: an updatable value must be a finite number, found Infinity",
+            "p.yaml:4: /gains/offset: an updatable value must be a finite number, found NaN"), check("""
+                gains:
+                  kotekan_update_endpoint: json
+                  gain: .inf
+                  offset: .nan
+                control: {kotekan_stage: ControlledStage, updatable: gains}
+                """));
+    }
+
+    @Test
     void shouldListEveryErrorOfAConfigAtOnceInFileOrder()
     {
         final List<String> all = check("""
