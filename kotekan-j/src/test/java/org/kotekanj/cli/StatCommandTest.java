@@ -32,7 +32,7 @@ class StatCommandTest
     private String metrics(final KotekanService service) throws Exception
     {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.restPort() + "/metrics"))
-            .build(), HttpResponse.BodyHandlers.ofString()).body();
+            .timeout(java.time.Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     /** Plain {@code stat}: a header line, then one {@code series value} line per series. */

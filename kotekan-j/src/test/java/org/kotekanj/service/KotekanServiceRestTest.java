@@ -84,6 +84,7 @@ class KotekanServiceRestTest
     private Answer send(final String method, final String path, final String body) throws Exception
     {
         final HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.restPort() + path))
+            .timeout(java.time.Duration.ofSeconds(30))
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody() :
                 HttpRequest.BodyPublishers.ofString(body))
             .build();
@@ -97,6 +98,7 @@ class KotekanServiceRestTest
     {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", service.restPort()))
         {
+            socket.setSoTimeout(10_000);
             socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
             return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }

@@ -151,10 +151,16 @@ class PcapRoundTripTest
                 writer.write(1_000_000_000L * i, payload, 0, 4886, LOOPBACK, 40000, LOOPBACK, 10000 + i);
             }
         }
+        final Path log = dir.resolve("tcpdump.txt");
         final Process process = new ProcessBuilder(tcpdump.toString(), "-nn", "-v", "-r", file.toString())
-            .redirectErrorStream(true).start();
-        final String output = new String(process.getInputStream().readAllBytes());
-        assertEquals(0, process.waitFor(), output);
+            .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS))
+        {
+            process.destroyForcibly();
+            throw new AssertionError("tcpdump did not finish in 30 s");
+        }
+        final String output = Files.readString(log);
+        assertEquals(0, process.exitValue(), output);
 
         assertEquals(5, output.lines().filter(l -> l.contains("UDP, length 4886")).count(), output);
         assertTrue(output.contains("127.0.0.1.40000 > 127.0.0.1.10004"), output);
