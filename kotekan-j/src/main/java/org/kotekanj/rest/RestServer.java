@@ -51,6 +51,7 @@ public final class RestServer implements AutoCloseable
     private final EndpointRegistry endpoints;
     private final Server server;
     private final ServerConnector connector;
+    private final java.util.List<RestFilter> filters = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Log log = Log.of("rest");
 
     private RestServer(final EndpointRegistry endpoints, final String bind, final int port)
@@ -175,8 +176,22 @@ public final class RestServer implements AutoCloseable
             headers.putIfAbsent(field.getName(), field.getValue());
         }
         final byte[] body = readBody(request);
-        return match.endpoint().handler().handle(
-            new RestRequest(method, path, match.params(), query, body, headers));
+        final RestRequest restRequest = new RestRequest(method, path, match.params(), query, body, headers);
+        for (final RestFilter filter : filters)
+        {
+            final RestResponse stop = filter.filter(restRequest);
+            if (stop != null)
+            {
+                return stop;
+            }
+        }
+        return match.endpoint().handler().handle(restRequest);
+    }
+
+    /** Adds a filter that every routed request passes, in the order added, before its handler. */
+    public void addFilter(final RestFilter filter)
+    {
+        filters.add(filter);
     }
 
     private static byte[] readBody(final Request request) throws IOException

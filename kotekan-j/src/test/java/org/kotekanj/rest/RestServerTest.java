@@ -180,4 +180,32 @@ class RestServerTest
             "Connection: close\r\n\r\n");
         assertEquals("Bearer t0k", auth.json().path("authorization").asText());
     }
+
+    @Test
+    void shouldPassEveryRoutedRequestThroughTheFiltersFirst() throws Exception
+    {
+        server.addFilter(r -> "Bearer good".equals(r.header("authorization")) ? null :
+            RestResponse.error(401, "a bearer token is required", null).withHeader("WWW-Authenticate", "Bearer"));
+        final RawAnswer refused = raw("GET /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertJsonError(refused, 401);
+        assertEquals("Bearer", refused.header("www-authenticate"));
+        final RawAnswer allowed = raw("GET /echo?a=1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer good\r\n" +
+            "Connection: close\r\n\r\n");
+        assertEquals(200, allowed.status(), allowed.body());
+    }
+
+    @Test
+    void shouldNeverHandAHandlerAPathThatLeavesItsTemplate() throws Exception
+    {
+        endpoints.add("GET", "/ui/{file...}", "test", "static files", r -> RestResponse.text(200, "text/plain",
+            r.pathParam("file")));
+        assertEquals("js/app.js", raw("GET /ui/js/app.js HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").body());
+        for (final String path : new String[] {"/ui/../../etc/passwd", "/ui/%2e%2e/%2e%2e/etc/passwd",
+            "/ui/..%2Fsecret", "/ui/a/../../x"})
+        {
+            final RawAnswer answer = raw("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertTrue(answer.status() == 400 || answer.status() == 404, path + " -> " + answer.head());
+            assertJsonError(answer, answer.status());
+        }
+    }
 }
