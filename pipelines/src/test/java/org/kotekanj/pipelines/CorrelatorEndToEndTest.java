@@ -28,6 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.kotekanj.cli.Main;
 import org.kotekanj.config.ConfigErrors;
 import org.kotekanj.config.ConfigNode;
+import org.kotekanj.config.ConfigOverrides;
 import org.kotekanj.config.StageConfig;
 import org.kotekanj.config.YamlConfigLoader;
 import org.kotekanj.correlator.VisibilityChunk;
@@ -59,14 +60,15 @@ class CorrelatorEndToEndTest
     private static final int T = 256;
     private static final int STEPS = 2048;
 
-    /** A CHIME node reduced to 16 inputs per packet: 4 links x 16 = 64 inputs, 4 frequencies. */
+    /** A CHIME node (4 links, 4 frequencies), reduced by {@link #REDUCED} to 16 inputs per packet: 64 inputs. */
     private static final String CHIME = """
         profile: chime
-        inputs_per_packet: 16
         slot: 5
         link: 2
         crate_parity: 1
         """;
+    /** The {@code --set} overrides that reduce a CHIME node to a size tests correlate quickly. */
+    private static final List<String> REDUCED = List.of("inputs_per_packet=16");
     /** One 16-input board reduced to 4 frequencies per packet: 8 links x 4 = 32 frequencies. */
     private static final String BOARD = """
         profile: single-board
@@ -144,7 +146,7 @@ class CorrelatorEndToEndTest
         for (final Path file : paths)
         {
             assertEquals(0, Main.commandLine().execute("verify", run.config.toString(), "--node", "/simulator",
-                file.toString()), "verify " + file);
+                "--set", REDUCED.get(0), file.toString()), "verify " + file);
             final String h5py = ExternalRun.output("/usr/bin/python3", "-c", """
                 import h5py, sys
                 f = h5py.File(sys.argv[1], 'r')
@@ -161,7 +163,7 @@ class CorrelatorEndToEndTest
     }
 
     /** What one pipeline run left behind. */
-    private record Run(Path config, Path truth, Path output, SimulatedNode node)
+    private record Run(Path config, List<String> overrides, Path truth, Path output, SimulatedNode node)
     {
         List<Path> paths() throws IOException
         {
@@ -246,6 +248,8 @@ class CorrelatorEndToEndTest
         Files.writeString(config, yaml);
         final ConfigErrors errors = new ConfigErrors();
         final ConfigNode root = YamlConfigLoader.parse(yaml, "pipeline.yaml", errors);
+        final List<String> overrides = node.contains("profile: chime") ? REDUCED : List.of();
+        ConfigOverrides.apply(root, overrides, errors);
         final MetricsRegistry metrics = MetricsRegistry.inMemory();
         final Pipeline pipeline = PipelineBuilder.build(root, StageRegistry.discover(), metrics, errors);
         errors.throwIfAny();
@@ -265,7 +269,7 @@ class CorrelatorEndToEndTest
         assertTrue(prometheus.contains("kotekan_corr_integrations_total{stage_name=\"/correlator\"} " +
             STEPS * S / samplesPerIntegration), prometheus);
         final SimulatedNode simulated = SimulatedNode.read(new StageConfig(root.find("/simulator"), errors));
-        return new Run(config, truth, output, simulated);
+        return new Run(config, overrides, truth, output, simulated);
     }
 
     private static List<Integer> freePorts(final int count) throws IOException
@@ -296,9 +300,11 @@ class CorrelatorEndToEndTest
         if (chunk == null)
         {
             final Path out = dir.resolve("expected-" + start);
-            assertEquals(0, Main.commandLine().execute("expected", "vis", run.config.toString(), "--node",
+            final List<String> args = new ArrayList<>(List.of("expected", "vis", run.config.toString(), "--node",
                 "/simulator", "--start", Long.toString(start), "--samples-per-integration", Integer.toString(samples),
                 "-o", out.toString()));
+            run.overrides.forEach(o -> args.addAll(List.of("--set", o)));
+            assertEquals(0, Main.commandLine().execute(args.toArray(String[]::new)));
             chunk = VisibilityFileReader.read(out.resolve("vis_" + start + ".h5"));
             cache.put(start, chunk);
         }
