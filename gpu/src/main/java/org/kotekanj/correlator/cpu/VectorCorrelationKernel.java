@@ -72,11 +72,11 @@ public final class VectorCorrelationKernel implements CorrelationKernel
         }
 
         @Override
-        public void accumulate(final MemorySegment samples, final long stride, final int numTime,
-            final MemorySegment sums, final int firstBlock, final int blockStep)
+        public void accumulate(final MemorySegment samples, final long offset, final long stride, final int numTime,
+            final MemorySegment sums, final long sumsOffset, final int firstBlock, final int blockStep)
         {
-            if (numTime > 0 && (long)(numTime - 1) * stride + n > samples.byteSize() ||
-                sums.byteSize() < 16 * ((long)n * (n + 1) / 2))
+            if (numTime > 0 && offset + (long)(numTime - 1) * stride + n > samples.byteSize() ||
+                sumsOffset + 16 * ((long)n * (n + 1) / 2) > sums.byteSize())
             {
                 throw new IndexOutOfBoundsException("samples or sums too small for " + n + " inputs x " + numTime +
                     " samples");
@@ -84,20 +84,21 @@ public final class VectorCorrelationKernel implements CorrelationKernel
             for (int t0 = 0; t0 < numTime; t0 += CHUNK)
             {
                 final int count = Math.min(CHUNK, numTime - t0);
-                unpack(samples, stride, t0, count);
+                unpack(samples, offset, stride, t0, count);
                 for (int block = firstBlock; block < rows / ROWS; block += blockStep)
                 {
                     final int a0 = block * ROWS;
                     for (int b0 = a0 / WIDTH * WIDTH; b0 < n; b0 += WIDTH)
                     {
-                        tile(a0, b0, count, sums);
+                        tile(a0, b0, count, sums, sumsOffset);
                     }
                 }
             }
         }
 
         /** Unpacks {@code count} samples into int16 parts; padding inputs and absent samples are zero. */
-        private void unpack(final MemorySegment samples, final long stride, final int t0, final int count)
+        private void unpack(final MemorySegment samples, final long offset, final long stride, final int t0,
+            final int count)
         {
             java.util.Arrays.fill(reA, (short)0);
             java.util.Arrays.fill(imA, (short)0);
@@ -105,7 +106,7 @@ public final class VectorCorrelationKernel implements CorrelationKernel
             java.util.Arrays.fill(imB, (short)0);
             for (int t = 0; t < count; t++)
             {
-                final long row = (t0 + t) * stride;
+                final long row = offset + (t0 + t) * stride;
                 for (int i = 0; i < n; i++)
                 {
                     final int v = samples.get(JAVA_BYTE, row + i) & 0xFF;
@@ -120,7 +121,8 @@ public final class VectorCorrelationKernel implements CorrelationKernel
             }
         }
 
-        private void tile(final int a0, final int b0, final int count, final MemorySegment sums)
+        private void tile(final int a0, final int b0, final int count, final MemorySegment sums,
+            final long sumsOffset)
         {
             ShortVector re0 = ShortVector.zero(SPECIES);
             ShortVector re1 = re0, re2 = re0, re3 = re0, im0 = re0, im1 = re0, im2 = re0, im3 = re0;
@@ -157,12 +159,13 @@ public final class VectorCorrelationKernel implements CorrelationKernel
             im3.intoArray(flushIm[3], 0);
             for (int r = 0; r < ROWS; r++)
             {
-                flush(a0 + r, b0, r, sums);
+                flush(a0 + r, b0, r, sums, sumsOffset);
             }
         }
 
         /** Adds one tile row to the int64 sums, keeping {@code a <= b < n}. */
-        private void flush(final int a, final int b0, final int row, final MemorySegment sums)
+        private void flush(final int a, final int b0, final int row, final MemorySegment sums,
+            final long sumsOffset)
         {
             if (a >= n)
             {
@@ -173,7 +176,7 @@ public final class VectorCorrelationKernel implements CorrelationKernel
             final short[] im = flushIm[row];
             for (int l = Math.max(0, a - b0); l < WIDTH && b0 + l < n; l++)
             {
-                final long at = (rowStart + b0 + l) * 16;
+                final long at = sumsOffset + (rowStart + b0 + l) * 16;
                 sums.set(JAVA_LONG_UNALIGNED, at, sums.get(JAVA_LONG_UNALIGNED, at) + re[l]);
                 sums.set(JAVA_LONG_UNALIGNED, at + 8, sums.get(JAVA_LONG_UNALIGNED, at + 8) + im[l]);
             }

@@ -77,7 +77,7 @@ class CorrelationKernelTest
         {
             for (int thread = 0; thread < threads; thread++)
             {
-                worker.accumulate(samples, stride, numTime, sums, thread, threads);
+                worker.accumulate(samples, 0, stride, numTime, sums, 0, thread, threads);
             }
         }
         final long[][] result = new long[products][2];
