@@ -186,6 +186,7 @@ public final class Correlator extends Stage
                     return work;
                 }
                 acquired++;
+                requireShape(in.metadata(slot));
                 frameSeq = FrameMetadataDescriptor.firstSeq(in.metadata(slot));
                 position = 0;
                 work++;
@@ -235,6 +236,22 @@ public final class Correlator extends Stage
         }
         slot = -1;
         return true;
+    }
+
+    /** The lost-sample count reads the presence map by the metadata's own shape: it must be this stage's. */
+    private void requireShape(final MemorySegment metadata)
+    {
+        final int perRow = FrameMetadataDescriptor.samplesPerRow(metadata);
+        if (FrameMetadataDescriptor.numTime(metadata) != geometry.samplesPerFrame() ||
+            FrameMetadataDescriptor.numFreq(metadata) != geometry.numFreqs() ||
+            FrameMetadataDescriptor.numInputs(metadata) != geometry.paddedInputs() || perRow < 1 ||
+            FrameMetadataDescriptor.numRows(metadata) * perRow != geometry.samplesPerFrame())
+        {
+            throw new IllegalStateException("a sample frame's metadata says " + FrameMetadataDescriptor.numFreq(
+                metadata) + " freqs x " + FrameMetadataDescriptor.numTime(metadata) + " samples x " +
+                FrameMetadataDescriptor.numInputs(metadata) + " inputs, this correlator is configured for " +
+                geometry.numFreqs() + " x " + geometry.samplesPerFrame() + " x " + geometry.paddedInputs());
+        }
     }
 
     private boolean beginIntegration(final long start)

@@ -214,6 +214,17 @@ class CorrelatorTest
     }
 
     @Test
+    void shouldFailWhenTheFramesMetadataDescribesAnotherShape() throws Exception
+    {
+        final Pipeline pipeline = run(config(T, 2, 0, "[]", "[]", "cpu").replace("skip_frames: []",
+            "skip_frames: []\n  metadata_freqs: 2"), new EndpointRegistry());
+        assertTrue(pipeline.awaitStages(Duration.ofSeconds(30)));
+        pipeline.stop();
+        assertTrue(pipeline.failure().contains("a sample frame's metadata says 2 freqs x 64 samples x 128 inputs, " +
+            "this correlator is configured for 4 x 64 x 128"), pipeline.failure());
+    }
+
+    @Test
     void shouldRefuseToStartCudaWithoutAGpuBackendAndSaySo()
     {
         final RuntimeException e = assertThrows(RuntimeException.class, () ->
