@@ -95,13 +95,13 @@ public final class Correlator extends Stage
         freqIds = streams.freqIds();
         lost = new long[geometry.numFreqs()];
         cpus = config.getIntArray("cpu_affinity", new int[0]);
-        if (in != null)
+        if (in != null && problem == null)
         {
             context.requireFrameSize(in.buffer(), geometry.frameBytes(), "frames of " + geometry.numFreqs() +
                 " freqs x " + samplesPerFrame + " samples x " + geometry.paddedInputs() + " inputs");
             context.requireMetadata(in, FrameMetadataDescriptor.KIND);
         }
-        if (out != null)
+        if (out != null && problem == null)
         {
             context.requireMinFrameSize(out.buffer(), VisibilityFrameDescriptor.length(geometry.numFreqs(),
                 geometry.numInputs()), "visibility frames of " + geometry.numFreqs() + " freqs x " +

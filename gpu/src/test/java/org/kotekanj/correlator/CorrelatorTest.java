@@ -207,6 +207,7 @@ class CorrelatorTest
         PipelineBuilder.build(root, StageRegistry.discover(), MetricsRegistry.inMemory(), errors);
         assertTrue(errors.list().toString().contains("samples_per_integration must be a multiple or a divisor of " +
             "samples_per_frame (64), found 96"), errors.list().toString());
+        assertEquals(1, errors.size(), "one mistake, one error: " + errors.list());
         final ConfigErrors unknown = new ConfigErrors();
         PipelineBuilder.build(YamlConfigLoader.parse(config(64, 1, 0, "[]", "[]", "fpga"), "test.yaml", unknown),
             StageRegistry.discover(), MetricsRegistry.inMemory(), unknown);
