@@ -24,7 +24,8 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.VirtualThreadPool;
+import org.eclipse.jetty.util.BlockingArrayQueue;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.kotekanj.log.Log;
 
 /**
@@ -32,7 +33,7 @@ import org.kotekanj.log.Log;
  * Jetty 12 (core API, no servlets) so that every answer, including those to bytes that are not HTTP (a malformed
  * request line, a negative {@code Content-Length}, oversized headers), is a JSON error body; a handler's exception
  * or {@link Error} never reaches the client as a stack trace and never kills a server thread. The work a request can
- * cause is bounded: at most {@link #MAX_THREADS} requests run at once (virtual threads), headers are at most
+ * cause is bounded: at most {@link #MAX_THREADS} threads serve requests, headers are at most
  * {@link #MAX_HEADER_BYTES}, bodies at most {@link #MAX_BODY_BYTES}, idle connections close after 30 s.
  */
 public final class RestServer implements AutoCloseable
@@ -43,8 +44,12 @@ public final class RestServer implements AutoCloseable
     public static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
     /** Request line plus headers; larger ones get a 431. */
     public static final int MAX_HEADER_BYTES = 16 * 1024;
-    /** Requests (including open streams) served at once; the rest wait in the accept queue. */
+    /** Server threads: the acceptor and selector, and requests (including open streams) served at once. */
     public static final int MAX_THREADS = 64;
+    private static final int MIN_THREADS = 4;
+    private static final int THREAD_IDLE_MS = 60_000;
+    /** Jobs waiting for a thread; beyond this a new connection is closed at once. */
+    private static final int MAX_QUEUED = 256;
     private static final int ACCEPT_QUEUE = 64;
     private static final long IDLE_TIMEOUT_MS = 30_000;
 
@@ -57,8 +62,12 @@ public final class RestServer implements AutoCloseable
     private RestServer(final EndpointRegistry endpoints, final String bind, final int port)
     {
         this.endpoints = endpoints;
-        final VirtualThreadPool threads = new VirtualThreadPool(MAX_THREADS);
+        // Platform threads: a handler that computes for long (a daemon building a big pipeline) cannot starve the
+        // acceptor and selector, as it could on the few carriers of virtual threads. Queued jobs are bounded too.
+        final QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS, THREAD_IDLE_MS,
+            new BlockingArrayQueue<>(MAX_QUEUED, MAX_QUEUED, MAX_QUEUED));
         threads.setName("kj-rest");
+        threads.setDaemon(true);
         server = new Server(threads);
         final HttpConfiguration http = new HttpConfiguration();
         http.setRequestHeaderSize(MAX_HEADER_BYTES);
@@ -118,7 +127,7 @@ public final class RestServer implements AutoCloseable
         return RestResponse.ok(list);
     }
 
-    /** Routes every request through the {@link EndpointRegistry}; runs on a virtual thread and may block. */
+    /** Routes every request through the {@link EndpointRegistry}; runs on a server thread and may block. */
     private final class Dispatcher extends Handler.Abstract
     {
         @Override

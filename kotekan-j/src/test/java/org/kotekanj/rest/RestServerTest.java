@@ -208,4 +208,45 @@ class RestServerTest
             assertJsonError(answer, answer.status());
         }
     }
+
+    @Test
+    void shouldKeepAnsweringWhileOtherRequestsAreBusy() throws Exception
+    {
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(8);
+        endpoints.add("GET", "/slow", "test", "blocks until released", r ->
+        {
+            busy.countDown();
+            assertTrue(release.await(30, java.util.concurrent.TimeUnit.SECONDS));
+            return RestResponse.ok(Json.object());
+        });
+        final java.util.List<Thread> clients = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++)
+        {
+            clients.add(Thread.ofPlatform().daemon().start(() ->
+            {
+                try
+                {
+                    raw("GET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                }
+                catch (final Exception e)
+                {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        try
+        {
+            assertTrue(busy.await(30, java.util.concurrent.TimeUnit.SECONDS), "the slow requests did not all start");
+            assertEquals(200, raw("GET /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status());
+        }
+        finally
+        {
+            release.countDown();
+        }
+        for (final Thread client : clients)
+        {
+            assertTrue(client.join(java.time.Duration.ofSeconds(30)), "a slow request was never answered");
+        }
+    }
 }
