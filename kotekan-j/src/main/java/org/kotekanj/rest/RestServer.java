@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -266,46 +265,12 @@ public final class RestServer implements AutoCloseable
             }
             catch (final IllegalArgumentException e)
             {
-                throw new RestException(400, "malformed query string: " + e.getMessage(), null);
+                final String shown = pair.length() > 64 ? pair.substring(0, 64) + "..." : pair;
+                throw new RestException(400, "malformed query string: '" + shown +
+                    "' has a % that is not followed by two hexadecimal digits", null);
             }
         }
         return params;
-    }
-
-    /** Errors Jetty answers itself (bad request lines, header limits, protocol violations), as JSON bodies. */
-    private static final class JsonErrorHandler extends org.eclipse.jetty.server.handler.ErrorHandler
-    {
-        @Override
-        public boolean errorPageForMethod(final String method)
-        {
-            return true;
-        }
-
-        @Override
-        public boolean handle(final Request request, final Response response, final Callback callback)
-        {
-            final int status = request.getAttribute(ERROR_STATUS) instanceof Integer code ? code : response.getStatus();
-            final String message = request.getAttribute(ERROR_MESSAGE) instanceof String text ? text : null;
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-            response.write(true, ByteBuffer.wrap(body(status, message)), callback);
-            return true;
-        }
-
-        @Override
-        public ByteBuffer badMessageError(final int status, final String reason,
-            final org.eclipse.jetty.http.HttpFields.Mutable fields)
-        {
-            fields.put(HttpHeader.CONTENT_TYPE, "application/json");
-            return ByteBuffer.wrap(body(status, reason));
-        }
-
-        private static byte[] body(final int status, final String reason)
-        {
-            final String phrase = HttpStatus.getMessage(status);
-            final String message = reason == null || reason.isBlank() || reason.equals(phrase) ?
-                phrase.toLowerCase(java.util.Locale.ROOT) : phrase.toLowerCase(java.util.Locale.ROOT) + ": " + reason;
-            return RestResponse.error(status, message, null).body();
-        }
     }
 
     private void stopQuietly()
