@@ -25,6 +25,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.kotekanj.log.LibraryLogging;
 import org.kotekanj.log.Log;
 
 /**
@@ -51,6 +52,12 @@ public final class RestServer implements AutoCloseable
     private static final int MAX_QUEUED = 256;
     private static final int ACCEPT_QUEUE = 64;
     private static final long IDLE_TIMEOUT_MS = 30_000;
+
+    static
+    {
+        // Jetty's loggers read their settings when first created: quiet them wherever a server is embedded.
+        LibraryLogging.configure();
+    }
 
     private final EndpointRegistry endpoints;
     private final Server server;
