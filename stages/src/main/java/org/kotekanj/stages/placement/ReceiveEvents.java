@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.agrona.BufferUtil;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.SystemEpochClock;
@@ -63,13 +64,13 @@ public final class ReceiveEvents implements AutoCloseable
         this.file = file;
         this.log = log;
         this.logIntervalNanos = logIntervalNanos;
-        this.ring = new OneToOneRingBuffer(new UnsafeBuffer(
-            new byte[RING_BYTES + RingBufferDescriptor.TRAILER_LENGTH]));
+        this.ring = new OneToOneRingBuffer(new UnsafeBuffer(BufferUtil.allocateDirectAligned(
+            RING_BYTES + RingBufferDescriptor.TRAILER_LENGTH, 64)));
         final AtomicBuffer buffer;
         if (file == null)
         {
             mapped = null;
-            buffer = new UnsafeBuffer(new byte[ERROR_LOG_BYTES]);
+            buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(ERROR_LOG_BYTES, 64));
         }
         else
         {

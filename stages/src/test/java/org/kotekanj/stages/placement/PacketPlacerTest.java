@@ -151,6 +151,49 @@ class PacketPlacerTest
     }
 
     @Test
+    void shouldKeepAStormOfResetsOffTheHotPathLogAndCountEveryOne()
+    {
+        final java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream();
+        final java.io.PrintStream captured = new java.io.PrintStream(lines, true);
+        org.kotekanj.log.Log.redirect(captured);
+        try
+        {
+            final PlacementRig rig = new PlacementRig(TABLE, T, 16, 2, signal, new JavaCopyEngine(),
+                new org.kotekanj.log.Log("/recv", org.kotekanj.log.Log.Level.INFO));
+            rigs.add(rig);
+            // Stream 0 alternates, 100 times, between seq 0 and 2^30: each move confirmed by 4 packets.
+            for (int storm = 0; storm < 100; storm++)
+            {
+                final long at = (storm % 2 == 0 ? 1L << 30 : 0) + 8L * storm;
+                for (int p = 0; p < 4; p++)
+                {
+                    rig.place(traffic.packet(0, at + 2L * p));
+                }
+            }
+            final int logged = lines.toString().split("\n", -1).length - 1;
+            rig.events.drain();
+            rig.counters.publish();
+            assertEquals(100 - 1, rig.counters.total(0, ReceiveCounters.RESETS), "every confirmed move counted");
+            assertEquals(0, logged, "nothing written by the receive thread itself");
+            final String[] text = lines.toString().split("\n");
+            assertTrue(text.length <= 2, "one line per kind of event per interval, found " + text.length);
+            final List<String> distinct = new ArrayList<>();
+            final List<Integer> counts = new ArrayList<>();
+            rig.events.readErrors((count, first, last, encoded) ->
+            {
+                distinct.add(encoded);
+                counts.add(count);
+            });
+            assertEquals(2, distinct.size(), "one distinct entry per kind of event and stream: " + distinct);
+            assertEquals(99, counts.stream().mapToInt(Integer::intValue).sum());
+        }
+        finally
+        {
+            org.kotekanj.log.Log.redirect(System.err);
+        }
+    }
+
+    @Test
     void shouldPlaceEveryByteOfCompleteFrames()
     {
         final PlacementRig rig = rig(8, 2, new JavaCopyEngine());

@@ -38,6 +38,12 @@ final class PlacementRig implements AutoCloseable
     PlacementRig(final StreamTable table, final int samplesPerFrame, final int numFrames, final int windowFrames,
         final SampleSignal signal, final CopyEngine engine)
     {
+        this(table, samplesPerFrame, numFrames, windowFrames, signal, engine, new Log("/recv", Log.Level.OFF));
+    }
+
+    PlacementRig(final StreamTable table, final int samplesPerFrame, final int numFrames, final int windowFrames,
+        final SampleSignal signal, final CopyEngine engine, final Log log)
+    {
         this.signal = signal;
         this.table = table;
         plan = PlacementPlan.build(table, samplesPerFrame);
@@ -52,7 +58,7 @@ final class PlacementRig implements AutoCloseable
         final String[] ports = new String[plan.numStreams()];
         java.util.Arrays.fill(ports, "test");
         counters = new ReceiveCounters(metrics, "/recv", plan, ports);
-        events = new ReceiveEvents(null, new Log("/recv", Log.Level.OFF), 0);
+        events = new ReceiveEvents(null, log, 10_000_000_000L);
         final ReceiverContext context = new ReceiverContext().plan(plan).windowFrames(windowFrames)
             .jumpConfirmations(4).copyEngine(engine).conclude();
         placement = new Placement(context, producer, counters, events, 1024);
