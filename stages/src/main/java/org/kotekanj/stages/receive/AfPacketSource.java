@@ -111,6 +111,11 @@ public final class AfPacketSource implements PacketSource
                 sinks[i] = new DatagramSocket(new InetSocketAddress(bindAddress, ports[i]));
                 sinks[i].setReceiveBufferSize(4096);
             }
+            catch (final java.net.BindException e)
+            {
+                close();
+                throw ReceivePorts.inUse(bindAddress, ports[i]);
+            }
             catch (final SocketException e)
             {
                 log.warn("cannot bind a UDP sink on port " + ports[i] + " (" + e.getMessage() +

@@ -36,7 +36,6 @@ public final class RecvmmsgSource implements PacketSource
             {
                 final UdpSocket socket = UdpSocket.open();
                 sockets[i] = socket;
-                socket.setIntOption(UdpSocket.SO_REUSEADDR, 1);
                 final SocketBufferSize granted = socket.setReceiveBufferSize(socketBufferBytes);
                 if (granted.capped())
                 {
@@ -44,9 +43,26 @@ public final class RecvmmsgSource implements PacketSource
                         "; raise net.core.rmem_max (or run with CAP_NET_ADMIN) to absorb bursts without drops");
                 }
                 socket.enableReceiveQueueOverflow();
-                socket.bind(UdpSocket.ipv4(bindAddress, ports[i]));
+                // No SO_REUSEADDR: a receive port belongs to one receiver (a second instance must fail, not share).
+                try
+                {
+                    socket.bind(UdpSocket.ipv4(bindAddress, ports[i]));
+                }
+                catch (final NativeException e)
+                {
+                    if (e.errno() == ReceivePorts.EADDRINUSE)
+                    {
+                        throw ReceivePorts.inUse(bindAddress, ports[i]);
+                    }
+                    throw e;
+                }
                 buffers.append(i == 0 ? "" : ", ").append(granted.granted());
             }
+        }
+        catch (final IllegalStateException e)
+        {
+            close();
+            throw e;
         }
         catch (final RuntimeException e)
         {
