@@ -1,18 +1,13 @@
 package org.kotekanj.pipelines;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kotekanj.cli.Main;
-import org.kotekanj.log.Log;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,24 +27,9 @@ class ReceivePortsTest
 
     private int run(final String... args)
     {
-        final PrintStream oldOut = System.out;
-        final PrintStream oldErr = System.err;
-        final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        final PrintStream errStream = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
-        System.setOut(errStream);
-        System.setErr(errStream);
-        Log.redirect(errStream);
-        try
-        {
-            return Main.commandLine().execute(args);
-        }
-        finally
-        {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-            Log.redirect(oldErr);
-            err = errBytes.toString(StandardCharsets.UTF_8);
-        }
+        final CommandRun run = CommandRun.of(args);
+        err = run.out() + run.err();
+        return run.exitCode();
     }
 
     private Path config(final String receivers) throws IOException

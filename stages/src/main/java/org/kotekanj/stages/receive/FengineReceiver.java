@@ -21,7 +21,10 @@ import org.kotekanj.status.MetricNames;
 /**
  * The receive stage: busy-polls a {@link PacketSource} in batches, places each F-engine packet's payload once at its
  * final offset in GPU-ready {@code [freq][time][input]} frames, fills and flags what was lost, and publishes frames
- * in sample-time order. Reads top to bottom: poll, place each datagram, flush the batch's copies in one call, count.
+ * strictly in sample-time order. Reads top to bottom: poll, place each datagram, flush the batch's copies in one
+ * call, count. Its keys are read and validated once into a {@link ReceiverContext} (placement) and a
+ * {@link ReceiveSourceConfig} (sockets); values other threads read (idle ratio, socket drops, totals) are counters
+ * written from this thread; resets and jumps reach the logs through {@link ReceiveEvents}, off the hot path.
  *
  * <pre>
  * recv:
@@ -32,8 +35,7 @@ import org.kotekanj.status.MetricNames;
  *   ports: [10000, 10001, 10002, 10003]
  *   samples_per_frame: 49152   # frames hold T samples, aligned to multiples of T
  *   window_frames: 2           # open frames: late packets within them are placed, older ones are too old
- *   start_delay_seconds: 0     # bind, then wait before polling (lets socket queues fill: drain-rate benchmarks)
- *   finish_after_idle_seconds: 0  # > 0: finish (and let the pipeline drain) once traffic stopped for this long
+ *   # ... and the rest of ReceiverContext's keys
  * </pre>
  */
 public final class FengineReceiver extends Stage

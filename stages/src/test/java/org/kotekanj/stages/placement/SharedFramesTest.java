@@ -33,21 +33,15 @@ class SharedFramesTest
     @Test
     void shouldAssembleFramesFromTwoReceiversThatStartAtDifferentTimes()
     {
-        final StreamTable table = StreamTable.chimeNode(PacketGeometry.chime(), 2, 1, 1);
-        final PlacementPlan plan = PlacementPlan.build(table, T);
-        final TplusESignal signal = new TplusESignal();
-        try (FrameBuffer buffer = new FrameBuffer("frames", 8, plan.layout().frameBytes(), HugePages.OFF, -1, null);
-             TestTraffic traffic = new TestTraffic(table, signal))
+        try (TwoCores cores = new TwoCores())
         {
-            final FrameProducer first = buffer.producer("/recv_a");
-            final FrameProducer second = buffer.producer("/recv_b");
-            final FrameConsumer consumer = buffer.consumer("/check");
-            buffer.declareMetadata(FrameMetadataDescriptor.KIND, FrameMetadataDescriptor.length(
-                plan.layout().numFreqs(), plan.numStreams(), plan.rows(), plan.numBlocks()));
-            final MetricsRegistry metrics = MetricsRegistry.inMemory();
-            buffer.allocate(metrics);
-            final Core a = new Core(first, plan, metrics, new int[] {0, 1});
-            final Core b = new Core(second, plan, metrics, new int[] {2, 3});
+            final PlacementPlan plan = cores.plan;
+            final StreamTable table = cores.table;
+            final TplusESignal signal = cores.signal;
+            final TestTraffic traffic = cores.traffic;
+            final FrameConsumer consumer = cores.consumer;
+            final Core a = cores.a;
+            final Core b = cores.b;
 
             // Core a starts at frame 10; core b joins at frame 11, so frame 10 holds only a's half (b's half lost).
             a.place(traffic, 0, 1, 10 * T, 13 * T);
@@ -95,21 +89,12 @@ class SharedFramesTest
     @Test
     void shouldMergeLostCellsAndFlagsOfBothProducersIntoTheFrameMetadata()
     {
-        final StreamTable table = StreamTable.chimeNode(PacketGeometry.chime(), 2, 1, 1);
-        final PlacementPlan plan = PlacementPlan.build(table, T);
-        final TplusESignal signal = new TplusESignal();
-        try (FrameBuffer buffer = new FrameBuffer("frames", 8, plan.layout().frameBytes(), HugePages.OFF, -1, null);
-             TestTraffic traffic = new TestTraffic(table, signal))
+        try (TwoCores cores = new TwoCores())
         {
-            final FrameProducer first = buffer.producer("/recv_a");
-            final FrameProducer second = buffer.producer("/recv_b");
-            final FrameConsumer consumer = buffer.consumer("/check");
-            buffer.declareMetadata(FrameMetadataDescriptor.KIND, FrameMetadataDescriptor.length(
-                plan.layout().numFreqs(), plan.numStreams(), plan.rows(), plan.numBlocks()));
-            final MetricsRegistry metrics = MetricsRegistry.inMemory();
-            buffer.allocate(metrics);
-            final Core a = new Core(first, plan, metrics, new int[] {0, 1});
-            final Core b = new Core(second, plan, metrics, new int[] {2, 3});
+            final TestTraffic traffic = cores.traffic;
+            final FrameConsumer consumer = cores.consumer;
+            final Core a = cores.a;
+            final Core b = cores.b;
 
             // Frame 10: a loses one packet of stream 0, b one of stream 3 (4 cells each: 4 freqs per packet).
             a.place(traffic, 0, 1, 10 * T, 11 * T, 10 * T + 8);
@@ -141,6 +126,39 @@ class SharedFramesTest
             assertEquals(List.of(0, FrameMetadataDescriptor.FLAG_RESET, FrameMetadataDescriptor.FLAG_RESET), flags,
                 "the second producer's reset flag");
             assertEquals(1, b.counters.total(2, ReceiveCounters.RESETS));
+        }
+    }
+
+    /** A CHIME node's four streams, two per core, into one buffer of 8 frames read by one consumer. */
+    private static final class TwoCores implements AutoCloseable
+    {
+        final StreamTable table = StreamTable.chimeNode(PacketGeometry.chime(), 2, 1, 1);
+        final PlacementPlan plan = PlacementPlan.build(table, T);
+        final TplusESignal signal = new TplusESignal();
+        final FrameBuffer buffer = new FrameBuffer("frames", 8, plan.layout().frameBytes(), HugePages.OFF, -1, null);
+        final TestTraffic traffic = new TestTraffic(table, signal);
+        final FrameConsumer consumer;
+        final Core a;
+        final Core b;
+
+        TwoCores()
+        {
+            final FrameProducer first = buffer.producer("/recv_a");
+            final FrameProducer second = buffer.producer("/recv_b");
+            consumer = buffer.consumer("/check");
+            buffer.declareMetadata(FrameMetadataDescriptor.KIND, FrameMetadataDescriptor.length(
+                plan.layout().numFreqs(), plan.numStreams(), plan.rows(), plan.numBlocks()));
+            final MetricsRegistry metrics = MetricsRegistry.inMemory();
+            buffer.allocate(metrics);
+            a = new Core(first, plan, metrics, new int[] {0, 1});
+            b = new Core(second, plan, metrics, new int[] {2, 3});
+        }
+
+        @Override
+        public void close()
+        {
+            traffic.close();
+            buffer.close();
         }
     }
 
