@@ -28,8 +28,8 @@ import org.kotekanj.log.Log;
  * close) turns records into
  * <ul>
  *   <li>a distinct-error log (Agrona's {@link DistinctErrorLog}): one entry per kind of event and stream, with its
- *       count and first and last time, in a memory-mapped file that {@link #read} reads from another process, like
- *       the counters file;</li>
+ *       count and first and last time, in a memory-mapped file that {@link #read} reads from another process while
+ *       this one runs, like the counters file (and, like it, removed when the stage closes);</li>
  *   <li>human log lines, at most one per kind of event per {@code logInterval}, saying how many were not logged.</li>
  * </ul>
  * The counters stay exact whatever is dropped here: this is the narrative, not the accounting.
@@ -191,8 +191,16 @@ public final class ReceiveEvents implements AutoCloseable
         closed = true;
         if (mapped != null)
         {
-            mapped.force();
             IoUtil.unmap(mapped);
+            try
+            {
+                // Like the counters file: readable while the process lives, gone when it ends cleanly.
+                Files.deleteIfExists(file);
+            }
+            catch (final IOException e)
+            {
+                // The file is in a RAM directory that the next start's clean-up also covers.
+            }
         }
     }
 

@@ -42,6 +42,7 @@ class ReceiveEventsTest
             assertTrue(seen.get(0).contains("F-engine reset on stream " + StreamId.format(StreamId.of(1, 2, 0))));
             assertTrue(seen.get(2).contains("jumped"));
         }
+        assertTrue(!java.nio.file.Files.exists(file), "removed when closed, like the counters file");
     }
 
     @Test
