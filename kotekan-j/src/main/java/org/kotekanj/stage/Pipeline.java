@@ -51,7 +51,7 @@ public final class Pipeline
     private final String owner;
     private final Log log = Log.of("pipeline");
     private final AtomicReference<String> failure = new AtomicReference<>();
-    private volatile String startFailure;
+    private final AtomicReference<String> startFailure = new AtomicReference<>();
     private final List<AgentRunner> runners = new ArrayList<>();
     private CountDownLatch stagesOpen;
     private volatile State state = State.BUILT;
@@ -147,11 +147,6 @@ public final class Pipeline
             state = State.RUNNING;
             startedAtMs = System.currentTimeMillis();
             startThreads();
-            if (startFailure != null)
-            {
-                // A stage whose onStart threw (a device missing, a port in use) means the pipeline cannot start.
-                throw new IllegalStateException(startFailure);
-            }
         }
         catch (final RuntimeException e)
         {
@@ -214,6 +209,10 @@ public final class Pipeline
                 {
                     throw new IllegalStateException("stage thread " + group.roleName() + " did not start in 30 s");
                 }
+            }
+            if (startFailure.get() != null)
+            {
+                throw new IllegalStateException(startFailure.get());
             }
         }
         catch (final InterruptedException e)
@@ -341,13 +340,28 @@ public final class Pipeline
         }
     }
 
+    /**
+     * A stage could not start (a port in use, a device missing): the pipeline stops and {@link #start} throws with
+     * one sentence in the operator's words (no exception class: the cause is outside the program).
+     */
+    void failStart(final StageAgent stage, final Throwable t)
+    {
+        final String message = "stage " + stage.stage().path() + ": " +
+            (t.getMessage() != null ? t.getMessage() : t.toString());
+        startFailure.compareAndSet(null, message);
+        if (failure.compareAndSet(null, message))
+        {
+            log.error(message);
+            state = State.FAILED;
+            for (final StageAgent other : stages)
+            {
+                other.force();
+            }
+        }
+    }
+
     void fail(final StageAgent stage, final String what, final Throwable t)
     {
-        if (StageAgent.START_FAILURE.equals(what) && startFailure == null)
-        {
-            startFailure = (stage == null ? "" : "stage " + stage.stage().path() + " (" + stage.type().name() + ") ") +
-                what + ": " + (t.getMessage() != null ? t.getMessage() : t.toString());
-        }
         final String message = (stage == null ? "" : "stage " + stage.stage().path() + " (" + stage.type().name() +
             ") ") + what + ": " + t + location(t);
         if (failure.compareAndSet(null, message))

@@ -15,9 +15,6 @@ import org.kotekanj.status.MetricsRegistry;
  */
 final class StageAgent
 {
-    /** What a failure in {@link Stage#onStart} is called: the pipeline then cannot start at all. */
-    static final String START_FAILURE = "failed to start";
-
     static final int RUN = 0;
     static final int STOP = 1;
     static final int FORCE = 2;
@@ -149,7 +146,9 @@ final class StageAgent
         }
         catch (final Throwable t)
         {
-            fail(START_FAILURE, t);
+            errors.incrementRelease();
+            pipeline.failStart(this, t);
+            close();
         }
     }
 

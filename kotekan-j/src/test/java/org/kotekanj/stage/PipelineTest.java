@@ -162,7 +162,7 @@ class PipelineTest
         assertTrue(errors.isEmpty(), errors.list().toString());
         final IllegalStateException e = assertThrows(IllegalStateException.class,
             () -> pipeline.start(metrics, new EndpointRegistry()));
-        assertEquals("stage /gpu (FailingStage) failed to start: no device", e.getMessage());
+        assertEquals("stage /gpu: no device", e.getMessage());
         assertEquals(Pipeline.State.FAILED, pipeline.state());
     }
 

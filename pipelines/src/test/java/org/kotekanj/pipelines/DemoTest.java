@@ -1,8 +1,5 @@
 package org.kotekanj.pipelines;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -10,8 +7,6 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kotekanj.cli.Main;
-import org.kotekanj.log.Log;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,26 +25,10 @@ class DemoTest
 
     private int run(final String... args)
     {
-        final PrintStream oldOut = System.out;
-        final PrintStream oldErr = System.err;
-        final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        final PrintStream errStream = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
-        System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-        System.setErr(errStream);
-        Log.redirect(errStream);
-        try
-        {
-            return Main.commandLine().execute(args);
-        }
-        finally
-        {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-            Log.redirect(oldErr);
-            out = outBytes.toString(StandardCharsets.UTF_8);
-            err = errBytes.toString(StandardCharsets.UTF_8);
-        }
+        final CommandRun run = CommandRun.of(args);
+        out = run.out();
+        err = run.err();
+        return run.exitCode();
     }
 
     @Test
