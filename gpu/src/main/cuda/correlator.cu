@@ -36,10 +36,12 @@ __device__ __forceinline__ void kj_mma(int* d, const uint32_t* a, const uint32_t
 // ---- unpack ---------------------------------------------------------------------------------------------------------
 
 // grid (ninput_pad / 512, ntb, nfreq), block 128: thread = 4 consecutive inputs x one time block of 16 samples.
-// Reads 16 words of the frame (coalesced across the warp), writes the 4 inputs' 32-byte rows of x. Samples at or
-// past ntime read as 0x88 (zero), so the stage tail of x is zero.
+// Unpacks samples [first_time, first_time + ntime) of a frame of frame_ntime samples per frequency. Reads 16 words of
+// the frame (coalesced across the warp), writes the 4 inputs' 32-byte rows of x. Samples at or past ntime read as
+// 0x88 (zero), so the stage tail of x is zero.
 extern "C" __global__ void __launch_bounds__(KJ_UNPACK_THREADS)
-kj_unpack(const uint8_t* __restrict__ frame, uint8_t* __restrict__ x, int ntime, int ninput_pad, int ntb) {
+kj_unpack(const uint8_t* __restrict__ frame, uint8_t* __restrict__ x, int frame_ntime, int first_time, int ntime,
+          int ninput_pad, int ntb) {
     const int n0 = (blockIdx.x * KJ_UNPACK_THREADS + threadIdx.x) * 4;
     const int tb = blockIdx.y;
     const int f = blockIdx.z;
@@ -49,7 +51,8 @@ kj_unpack(const uint8_t* __restrict__ frame, uint8_t* __restrict__ x, int ntime,
     for (int s = 0; s < KJ_TB_SAMPLES; s++) {
         const int t = tb * KJ_TB_SAMPLES + s;
         const uint32_t w = t < ntime
-            ? __ldg(reinterpret_cast<const uint32_t*>(frame + kj_frame_offset(f, t, n0, ntime, ninput_pad)))
+            ? __ldg(reinterpret_cast<const uint32_t*>(
+                  frame + kj_frame_offset(f, first_time + t, n0, frame_ntime, ninput_pad)))
             : 0x88888888u;
         kj_unpack_word(w, &lo[s], &hi[s]);
     }

@@ -5,9 +5,10 @@
 // it cannot check timing, cp.async ordering or anything the hardware adds.
 //
 //   emulate_correlator --self-test                       built-in patterns, prints one line per case, exit 1 on a mismatch
-//   emulate_correlator FRAME VIS nfreq ntime ninput ninput_pad flush_stages
+//   emulate_correlator FRAME VIS nfreq ntime ninput ninput_pad flush_stages ranges
 //                                                        FRAME: u8 [freq][time][input_pad]; writes VIS: s64 LE
-//                                                        [freq][prod][2] as the kernels would (for the Java tests)
+//                                                        [freq][prod][2] as the kernels would (for the Java tests),
+//                                                        the frame's time split into `ranges` accumulate calls
 #include "kj_layout.cuh"
 
 #include <cstdio>
@@ -71,7 +72,8 @@ void ldmatrix_x4(const uint8_t* smem, const int* addr, uint32_t (*r)[4], long* c
 
 // ---- the kernels, transcribed loop for loop from correlator.cu ------------------------------------------------------
 
-void unpack(const uint8_t* frame, uint8_t* x, int nfreq, int ntime, int ninput_pad, int ntb) {
+void unpack(const uint8_t* frame, uint8_t* x, int nfreq, int frame_ntime, int first_time, int ntime, int ninput_pad,
+            int ntb) {
     for (int f = 0; f < nfreq; f++)
         for (int tb = 0; tb < ntb; tb++)
             for (int n0 = 0; n0 < ninput_pad; n0 += 4) {
@@ -79,7 +81,7 @@ void unpack(const uint8_t* frame, uint8_t* x, int nfreq, int ntime, int ninput_p
                 for (int s = 0; s < KJ_TB_SAMPLES; s++) {
                     int t = tb * KJ_TB_SAMPLES + s;
                     uint32_t w = 0x88888888u;
-                    if (t < ntime) memcpy(&w, frame + kj_frame_offset(f, t, n0, ntime, ninput_pad), 4);
+                    if (t < ntime) memcpy(&w, frame + kj_frame_offset(f, first_time + t, n0, frame_ntime, ninput_pad), 4);
                     kj_unpack_word(w, &lo[s], &hi[s]);
                 }
                 for (int j = 0; j < 4; j++) {
@@ -209,17 +211,24 @@ void reference(const uint8_t* frame, long long* vis, int nfreq, int ntime, int n
             }
 }
 
+// The frame's samples in `ranges` pieces (as the backend gets them from the stage: several accumulate calls per
+// frame), each unpacked and correlated into the same vis.
 std::vector<long long> run_kernels(const std::vector<uint8_t>& frame, int nfreq, int ntime, int ninput, int ninput_pad,
-                                   int flush_stages, long* conflicts) {
-    const int ntb = kj_ntb(ntime);
-    std::vector<uint8_t> x((size_t)nfreq * ntb * ninput_pad * KJ_ROW_BYTES, 0xA5);   // garbage: unpack writes all
-    unpack(frame.data(), x.data(), nfreq, ntime, ninput_pad, ntb);
+                                   int flush_stages, int ranges, long* conflicts) {
     std::vector<long long> vis((size_t)nfreq * ninput * (ninput + 1), 0);
-    *conflicts = correlate(x.data(), vis.data(), nfreq, ninput, ninput_pad, ntb, flush_stages);
+    *conflicts = 0;
+    for (int r = 0; r < ranges; r++) {
+        const int first = (int)((long)ntime * r / ranges), n = (int)((long)ntime * (r + 1) / ranges) - first;
+        if (n == 0) continue;
+        const int ntb = kj_ntb(n);
+        std::vector<uint8_t> x((size_t)nfreq * ntb * ninput_pad * KJ_ROW_BYTES, 0xA5);   // garbage: unpack writes all
+        unpack(frame.data(), x.data(), nfreq, ntime, first, n, ninput_pad, ntb);
+        *conflicts += correlate(x.data(), vis.data(), nfreq, ninput, ninput_pad, ntb, flush_stages);
+    }
     return vis;
 }
 
-int self_test_case(const char* name, int nfreq, int ntime, int ninput, int flush_stages,
+int self_test_case(const char* name, int nfreq, int ntime, int ninput, int flush_stages, int ranges,
                    uint8_t (*sample)(std::mt19937_64&, int f, int t, int input)) {
     const int ninput_pad = (ninput + KJ_INPUT_ALIGN - 1) / KJ_INPUT_ALIGN * KJ_INPUT_ALIGN;
     std::mt19937_64 rng(12345);
@@ -229,13 +238,13 @@ int self_test_case(const char* name, int nfreq, int ntime, int ninput, int flush
             for (int n = 0; n < ninput_pad; n++)
                 frame[((size_t)f * ntime + t) * ninput_pad + n] = n < ninput ? sample(rng, f, t, n) : (uint8_t)rng();
     long conflicts = 0;
-    std::vector<long long> got = run_kernels(frame, nfreq, ntime, ninput, ninput_pad, flush_stages, &conflicts);
+    std::vector<long long> got = run_kernels(frame, nfreq, ntime, ninput, ninput_pad, flush_stages, ranges, &conflicts);
     std::vector<long long> want(got.size(), 0);
     reference(frame.data(), want.data(), nfreq, ntime, ninput, ninput_pad);
     size_t bad = 0, first = 0;
     for (size_t i = 0; i < got.size(); i++)
         if (got[i] != want[i] && bad++ == 0) first = i;
-    printf("%s: nfreq %d ntime %d ninput %d flush %d: %s", name, nfreq, ntime, ninput, flush_stages,
+    printf("%s: nfreq %d ntime %d ninput %d flush %d ranges %d: %s", name, nfreq, ntime, ninput, flush_stages, ranges,
            bad == 0 ? "exact" : "MISMATCH");
     if (bad) printf(" (%zu of %zu values; first at %zu: %lld, want %lld)", bad, got.size(), first, got[first], want[first]);
     printf("; ldmatrix bank conflicts %ld\n", conflicts);
@@ -255,14 +264,16 @@ uint8_t onehot_sample(std::mt19937_64&, int f, int t, int n) {   // inputs 5 and
 
 int self_test() {
     int failed = 0;
-    failed += self_test_case("random", 2, 64, 128, KJ_MAX_FLUSH_STAGES, random_sample);
-    failed += self_test_case("random-flush-every-stage", 1, 256, 128, 1, random_sample);
-    failed += self_test_case("extremes", 2, 128, 128, KJ_MAX_FLUSH_STAGES, extreme_sample);
-    failed += self_test_case("all-minus-8", 1, 192, 128, 2, minus8_sample);
-    failed += self_test_case("lost-samples", 1, 64, 256, KJ_MAX_FLUSH_STAGES, lost_sample);
-    failed += self_test_case("one-hot", 2, 64, 130, KJ_MAX_FLUSH_STAGES, onehot_sample);
-    failed += self_test_case("ntime-not-a-stage", 1, 40, 130, KJ_MAX_FLUSH_STAGES, random_sample);
-    failed += self_test_case("n-not-a-tile", 1, 32, 200, KJ_MAX_FLUSH_STAGES, random_sample);
+    const int big = KJ_MAX_FLUSH_STAGES;
+    failed += self_test_case("random", 2, 64, 128, big, 1, random_sample);
+    failed += self_test_case("random-flush-every-stage", 1, 256, 128, 1, 1, random_sample);
+    failed += self_test_case("extremes", 2, 128, 128, big, 1, extreme_sample);
+    failed += self_test_case("all-minus-8", 1, 192, 128, 2, 1, minus8_sample);
+    failed += self_test_case("lost-samples", 1, 64, 256, big, 1, lost_sample);
+    failed += self_test_case("one-hot", 2, 64, 130, big, 1, onehot_sample);
+    failed += self_test_case("ntime-not-a-stage", 1, 40, 130, big, 1, random_sample);
+    failed += self_test_case("n-not-a-tile", 1, 32, 200, big, 1, random_sample);
+    failed += self_test_case("three-ranges-of-a-frame", 2, 200, 128, big, 3, random_sample);
     printf("%s\n", failed == 0 ? "all cases exact" : "FAILED");
     return failed == 0 ? 0 : 1;
 }
@@ -271,14 +282,14 @@ int self_test() {
 
 int main(int argc, char** argv) {
     if (argc == 2 && std::string(argv[1]) == "--self-test") return self_test();
-    if (argc != 8) {
-        fprintf(stderr, "usage: %s --self-test | FRAME VIS nfreq ntime ninput ninput_pad flush_stages\n", argv[0]);
+    if (argc != 9) {
+        fprintf(stderr, "usage: %s --self-test | FRAME VIS nfreq ntime ninput ninput_pad flush_stages ranges\n", argv[0]);
         return 64;
     }
     const int nfreq = atoi(argv[3]), ntime = atoi(argv[4]), ninput = atoi(argv[5]), ninput_pad = atoi(argv[6]);
-    const int flush_stages = atoi(argv[7]);
+    const int flush_stages = atoi(argv[7]), ranges = atoi(argv[8]);
     if (nfreq < 1 || ntime < 1 || ninput < 1 || ninput_pad < ninput || ninput_pad % KJ_INPUT_ALIGN != 0 ||
-        flush_stages < 1 || flush_stages > KJ_MAX_FLUSH_STAGES) {
+        flush_stages < 1 || flush_stages > KJ_MAX_FLUSH_STAGES || ranges < 1 || ranges > ntime) {
         fprintf(stderr, "bad geometry\n");
         return 64;
     }
@@ -287,7 +298,7 @@ int main(int argc, char** argv) {
     if (!in || fread(frame.data(), 1, frame.size(), in) != frame.size()) { fprintf(stderr, "cannot read %s\n", argv[1]); return 66; }
     fclose(in);
     long conflicts = 0;
-    std::vector<long long> vis = run_kernels(frame, nfreq, ntime, ninput, ninput_pad, flush_stages, &conflicts);
+    std::vector<long long> vis = run_kernels(frame, nfreq, ntime, ninput, ninput_pad, flush_stages, ranges, &conflicts);
     FILE* out = fopen(argv[2], "wb");
     if (!out || fwrite(vis.data(), sizeof(long long), vis.size(), out) != vis.size() || fclose(out) != 0) {
         fprintf(stderr, "cannot write %s\n", argv[2]);
