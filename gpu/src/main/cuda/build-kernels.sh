@@ -58,14 +58,16 @@ for sm in 80 89 90; do
     2> "ptxas_sm_${sm}.txt"
 done
 gencode+=(-gencode "arch=compute_90,code=compute_90")
-"$nvcc" "${flags[@]}" -fatbin "${gencode[@]}" -o correlator.fatbin correlator.cu
+# Uncompressed, so that the sub-byte check below reads the very cubins the driver will load (and loading skips a step).
+"$nvcc" "${flags[@]}" -fatbin --no-compress "${gencode[@]}" -o correlator.fatbin correlator.cu
 
 # The sub-byte check: the helper (e.g. __cuda_sm_9x_mma_sub_byte_internal_m16n8k64_s4_s4 for an s4 mma on sm_90)
 # is named in the symbol and string tables of any cubin that calls it; with cuobjdump the fatbin's SASS is searched too.
 bad=0
-for cubin in correlator_sm_*.cubin; do
+for cubin in correlator_sm_*.cubin correlator.fatbin; do
   check_sub_byte "$cubin" || bad=1
 done
+grep -a -q 'mma.sync.aligned.m16n8k32' correlator.fatbin || { echo "[cuda] correlator.fatbin is not readable for the check" >&2; exit 1; }
 if [ -n "$cuobjdump" ] && "$cuobjdump" -sass correlator.fatbin | grep -q mma_sub_byte; then
   echo "[cuda] correlator.fatbin holds the emulated sub-byte MMA (mma_sub_byte)" >&2; bad=1
 fi
