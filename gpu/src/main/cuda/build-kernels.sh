@@ -73,23 +73,24 @@ if [ -n "$cuobjdump" ] && "$cuobjdump" -sass correlator.fatbin | grep -q mma_sub
 fi
 [ "$bad" = 0 ] || exit 1
 
+# resource-usage.txt (committed, compared by a test): what ptxas reports for each cubin, the same on every machine
+# with this nvcc; resource-usage-cuobjdump.txt besides where cuobjdump is installed (read from the fatbin itself).
 {
   echo "# Per-kernel resources of correlator.cu, written by gpu/src/main/cuda/build-kernels.sh"
   echo "# $("$nvcc" --version | grep -m1 release)"
-  if [ -n "$cuobjdump" ]; then
-    echo "# cuobjdump --dump-resource-usage correlator.fatbin"
-    "$cuobjdump" --dump-resource-usage correlator.fatbin | grep -v '^$'
-  else
-    echo "# cuobjdump not installed: ptxas --resource-usage for each cubin of the fatbin (the same compilation)"
-    for sm in 80 89 90; do
-      awk -v sm="sm_${sm}" '
-        /Compiling entry function/ { split($0, q, "\047"); fn = q[2] }
-        /bytes stack frame/ { sub(/^ +/, ""); print sm, fn ":", $0 }
-        /Used [0-9]+ registers/ { sub(/.*: /, ""); print sm, fn ":", $0 }' "ptxas_sm_${sm}.txt"
-    done
-  fi
+  echo "# ptxas --resource-usage of each cubin in correlator.fatbin (the same compilation)"
+  for sm in 80 89 90; do
+    awk -v sm="sm_${sm}" '
+      /Compiling entry function/ { split($0, q, "\047"); fn = q[2] }
+      /bytes stack frame/ { sub(/^ +/, ""); print sm, fn ":", $0 }
+      /Used [0-9]+ registers/ { sub(/.*: /, ""); print sm, fn ":", $0 }' "ptxas_sm_${sm}.txt"
+  done
 } > resource-usage.txt
-grep -q "spill stores" resource-usage.txt || grep -q "REG:" resource-usage.txt || {
+if [ -n "$cuobjdump" ]; then
+  "$cuobjdump" --dump-resource-usage correlator.fatbin > resource-usage-cuobjdump.txt
+  cp resource-usage-cuobjdump.txt "$out/"
+fi
+grep -q "spill stores" resource-usage.txt || {
   echo "[cuda] no resource usage found in the compiler output" >&2; exit 1; }
 
 cp correlator_compute_80.ptx correlator_compute_90.ptx correlator.fatbin resource-usage.txt "$out/"
