@@ -43,10 +43,15 @@ public final class GpuCheck
             @Override
             public void executionFinished(final TestIdentifier test, final TestExecutionResult result)
             {
+                if (!test.isTest() && result.getStatus() == TestExecutionResult.Status.ABORTED)
+                {
+                    lines.append("ABORTED ").append(test.getDisplayName())
+                        .append(result.getThrowable().map(t -> ": " + t.getMessage()).orElse("")).append('\n');
+                }
                 if (test.isTest())
                 {
                     lines.append(result.getStatus()).append(' ').append(test.getUniqueId()
-                        .replaceAll(".*class:org\\.kotekanj\\.correlator\\.cuda\\.", "").replaceAll("\\]/\\[method:", "."))
+                        .replaceAll(".*class:org\\.kotekanj\\.correlator\\.cuda\\.", "").replaceAll("\\]/\\[method:", ".").replaceAll("\\]$", ""))
                         .append(result.getThrowable().map(t -> ": " + t).orElse("")).append('\n');
                     if (test.getUniqueId().contains("CudaCorrelatorBackendTest") &&
                         result.getStatus() != TestExecutionResult.Status.ABORTED)
