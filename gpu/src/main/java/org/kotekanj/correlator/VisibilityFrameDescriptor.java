@@ -2,6 +2,7 @@ package org.kotekanj.correlator;
 
 import java.lang.foreign.MemorySegment;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
@@ -27,7 +28,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
  *  +---------------------------------------------------------------+
  *  |                  Integration number (0, 1, ... per run)       | 48
  *  +---------------------------------------------------------------+
- *  |                  reserved                                     | 56
+ *  |  Backend (0 cpu, 1 cuda)     |  reserved                      | 56
+ *  +---------------------------------------------------------------+
+ *  |  Device name, ASCII, NUL-padded (64 bytes)                   ... 64
  *  +---------------------------------------------------------------+
  *  |  freq_id[frequencies]                  int32 each, 8-aligned ...
  *  |  lost_samples[frequencies]             int64 each         ...
@@ -51,7 +54,12 @@ public final class VisibilityFrameDescriptor
     public static final int VISIBILITIES_OFFSET_OFFSET = 40;
     public static final int FLAGS_OFFSET = 44;
     public static final int INTEGRATION_OFFSET = 48;
-    public static final int HEADER_LENGTH = 64;
+    public static final int BACKEND_OFFSET = 56;
+    public static final int DEVICE_OFFSET = 64;
+    public static final int DEVICE_LENGTH = 64;
+    public static final int HEADER_LENGTH = 128;
+    /** Backend codes: the {@code backend} attribute of files is {@code BACKENDS[code]}. */
+    public static final String[] BACKENDS = {"cpu", "cuda"};
     /** Sums start on a cache line, so vector loads and DMA are aligned within the (page-aligned) frame. */
     public static final int VISIBILITIES_ALIGNMENT = 64;
 
@@ -93,6 +101,32 @@ public final class VisibilityFrameDescriptor
         frame.set(JAVA_INT_UNALIGNED, LOST_SAMPLES_OFFSET_OFFSET, lostSamplesOffset(numFreq));
         frame.set(JAVA_INT_UNALIGNED, VISIBILITIES_OFFSET_OFFSET, (int)visibilitiesOffset(numFreq));
         frame.set(JAVA_INT_UNALIGNED, FLAGS_OFFSET, 0);
+    }
+
+    /** Says which backend and device computed the sums (for the files' {@code backend} attributes). */
+    public static void backend(final MemorySegment frame, final String backend, final byte[] device)
+    {
+        frame.set(JAVA_INT_UNALIGNED, BACKEND_OFFSET, "cuda".equals(backend) ? 1 : 0);
+        final MemorySegment name = frame.asSlice(DEVICE_OFFSET, DEVICE_LENGTH);
+        name.fill((byte)0);
+        MemorySegment.copy(device, 0, name, JAVA_BYTE, 0, Math.min(device.length, DEVICE_LENGTH - 1));
+    }
+
+    public static String backend(final MemorySegment frame)
+    {
+        final int code = frame.get(JAVA_INT_UNALIGNED, BACKEND_OFFSET);
+        return code == 1 ? BACKENDS[1] : BACKENDS[0];
+    }
+
+    public static String device(final MemorySegment frame)
+    {
+        final byte[] bytes = frame.asSlice(DEVICE_OFFSET, DEVICE_LENGTH).toArray(JAVA_BYTE);
+        int length = 0;
+        while (length < bytes.length && bytes[length] != 0)
+        {
+            length++;
+        }
+        return new String(bytes, 0, length, java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     public static long firstSample(final MemorySegment frame)
