@@ -24,25 +24,25 @@ prepare() {
   cd "$root"
   rm -rf "$carry"
   mkdir -p "$carry/lib"
-  # every module of the reactor writes the file; gpu comes last
-  mvn -B -q -o -pl gpu -am -DskipTests package dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$carry/classpath.txt"
-  # only what the CUDA tests load (the carry limit is 64 MiB): no HDF5, JSON, CLI or compression jars, and of JCuda's
-  # natives only the driver API's library
-  tr ':' '\n' < "$carry/classpath.txt" | while read -r entry; do
+  # the whole runtime (tools/target/lib, for the end-to-end demo) and the gpu module's test classpath (JUnit)
+  mvn -B -q -o -DskipTests package
+  mvn -B -q -o -pl gpu -am dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile="$carry/classpath.txt"   # every module of the reactor writes the file; gpu comes last
+  # only what the checks load (the carry limit is 64 MiB): no JMH, and of JCuda's natives only the driver API's
+  { ls tools/target/lib/*.jar; tr ':' '\n' < "$carry/classpath.txt" | grep -E '/(junit-|opentest4j|apiguardian)'; } |
+  while read -r entry; do
     case "$(basename "$entry")" in
-      jhdf-*|lz4-*|compress-lzf-*|commons-lang3-*|jackson-*|picocli-*|slf4j-*) ;;
+      jmh-*|jopt-simple-*) ;;
       jcuda-natives-*.jar)
         mkdir -p "$carry/natives" && (cd "$carry/natives" && unzip -q -o "$entry" 'lib/libJCudaDriver-*' &&
           "$JAVA_HOME/bin/jar" cf "$carry/lib/jcuda-natives-driver.jar" lib) && rm -rf "$carry/natives" ;;
-      *.jar) cp "$entry" "$carry/lib/" ;;
-      classes) jar="$(ls "${entry%/classes}"/*.jar 2>/dev/null | head -1)"; [ -n "$jar" ] && cp "$jar" "$carry/lib/" ;;
+      *) cp "$entry" "$carry/lib/" ;;
     esac
   done
   cp -r gpu/target/classes "$carry/classes"
   cp -r gpu/target/test-classes "$carry/test-classes"
   rm -f "$carry/classpath.txt"
-  modules=java.base,java.logging,java.management,java.xml,jdk.unsupported
+  modules=java.base,java.logging,java.management,java.xml,java.sql,jdk.unsupported,jdk.httpserver,jdk.incubator.vector
   "$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=zip-9 \
     --strip-native-debug-symbols=objcopy="$(command -v objcopy)" --output "$carry/jdk"
   strip --strip-unneeded "$carry/jdk/lib/server/libjvm.so" 2>/dev/null || true
@@ -54,8 +54,33 @@ prepare() {
   echo "gpu-check: prepared $carry ($size MiB); carry .gpu-check to the GPU machine"
 }
 
+# simulator -> UDP loopback -> receiver -> cuda correlator -> files, each file verified against the simulator's answer:
+# the built-in demo with backend: cuda
+e2e() {
+  local java="$1" cp="$2" out="$3" vis="$4"; shift 4
+  local jvm=("$@")
+  "$java" "${jvm[@]}" -cp "$cp" org.kotekanj.cli.Main demo --print-config > "$out/demo-cuda.yaml" || return 1
+  sed -i -e 's/^  backend: cpu.*/  backend: cuda/' -e '/^  num_threads:/d' -e "s#^  output_dir: .*#  output_dir: $vis#" \
+    "$out/demo-cuda.yaml"
+  grep -q '^  backend: cuda' "$out/demo-cuda.yaml" || { echo "e2e: the demo config has no correlator backend line"; return 1; }
+  rm -rf "$vis"
+  (cd "$root" && "$java" "${jvm[@]}" -cp "$cp" org.kotekanj.cli.Main run "$out/demo-cuda.yaml" --no-rest) || return 1
+  local files=("$vis"/vis_*.h5) agree=0
+  [ -e "${files[0]}" ] || { echo "e2e: no visibility files were written"; return 1; }
+  for f in "${files[@]}"; do
+    "$java" "${jvm[@]}" -cp "$cp" org.kotekanj.cli.Main verify "$out/demo-cuda.yaml" "$f" && agree=$((agree + 1))
+  done
+  echo "e2e: $agree of ${#files[@]} files written by the cuda backend agree with the simulator's expected visibilities"
+  [ "$agree" = "${#files[@]}" ]
+}
+
 if [ "${1:-}" = "--prepare" ]; then
   prepare
+  exit $?
+fi
+if [ "${1:-}" = "--e2e" ]; then
+  shift
+  e2e "$@"
   exit $?
 fi
 
@@ -99,12 +124,15 @@ nvidia-smi -L 2>/dev/null | tee "$out/device.txt" || true
 nvcc="$(command -v nvcc 2>/dev/null || ls /usr/local/cuda/bin/nvcc 2>/dev/null || true)"
 if [ -n "$nvcc" ]; then
   "$nvcc" --version | tail -2
-  step "kernels build (nvcc, static checks)" 180 bash "$root/gpu/src/main/cuda/build-kernels.sh" "$out/kernels"
+  kernels=/tmp/gpu-check-kernels   # OUTDIR stays under 8 files (what a device run brings back)
+  rm -rf "$kernels"
+  step "kernels build (nvcc, static checks)" 180 bash "$root/gpu/src/main/cuda/build-kernels.sh" "$kernels"
+  cp "$kernels/resource-usage-cuobjdump.txt" "$out/" 2>/dev/null || true
   for f in correlator.fatbin correlator_compute_80.ptx correlator_compute_90.ptx; do
-    if cmp -s "$out/kernels/$f" "$root/gpu/src/main/resources/org/kotekanj/correlator/cuda/$f"; then
+    if cmp -s "$kernels/$f" "$root/gpu/src/main/resources/org/kotekanj/correlator/cuda/$f"; then
       echo "$f: identical to the committed one" | tee -a "$summary"
     else
-      echo "$f: DIFFERS from the committed one (another nvcc version? see kernels/resource-usage.txt)" | tee -a "$summary"
+      echo "$f: DIFFERS from the committed one (another nvcc version?)" | tee -a "$summary"
     fi
   done
 else
@@ -112,12 +140,16 @@ else
 fi
 
 cp="$carry/test-classes:$carry/classes:$carry/lib/*"
-jvm=(--enable-native-access=ALL-UNNAMED --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Xmx24g)
+jvm=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
+  --add-exports java.base/jdk.internal.misc=ALL-UNNAMED --add-opens java.base/java.nio=ALL-UNNAMED
+  --add-opens java.base/sun.nio.ch=ALL-UNNAMED -Xmx24g -XX:+UseZGC)
 cd "$root/gpu"   # the tests read src/main/cuda and the committed kernels relative to the module
 step "CUDA tests (bit-exact GPU = CPU, identities, emulator, artifacts)" 300 \
   "$java" "${jvm[@]}" -cp "$cp" org.kotekanj.correlator.cuda.GpuCheck "$out/tests.txt"
 step "benchmark (N=2048 x 4 freq)" 180 \
   "$java" "${jvm[@]}" -cp "$cp" org.kotekanj.correlator.cuda.CudaBenchmark "$out/benchmark.txt"
+step "end to end (demo: simulator -> receiver -> cuda correlator -> files = expected)" 120 \
+  bash "$root/tools/gpu-check.sh" --e2e "$java" "$cp" "$out" /tmp/gpu-check-vis "${jvm[@]}"
 
 echo "total: $(( $(date +%s) - start )) s" | tee -a "$summary"
 cat "$summary"

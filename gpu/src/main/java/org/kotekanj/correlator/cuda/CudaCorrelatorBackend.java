@@ -19,6 +19,7 @@ import org.kotekanj.correlator.CorrelatorBackend;
 import org.kotekanj.correlator.CorrelatorGeometry;
 import org.kotekanj.correlator.VisibilityFrameDescriptor;
 import org.kotekanj.log.Log;
+import org.kotekanj.status.MetricsRegistry;
 
 import static org.kotekanj.correlator.cuda.CudaDriver.check;
 
@@ -214,6 +215,20 @@ public final class CudaCorrelatorBackend implements CorrelatorBackend
         return settings.framesInFlight();
     }
 
+    @Override
+    public void bindMetrics(final MetricsRegistry metrics, final String stage)
+    {
+        timings.bind(metrics, stage);
+    }
+
+    /** Mean device time of each command, and copies from memory that was not pinned. */
+    @Override
+    public String statusDetail()
+    {
+        return "device time " + timings.statusLine() + (unpinnedCopies == 0 ? "" : "; unpinned copies " +
+            unpinnedCopies);
+    }
+
     /** The per-command timings (also in {@code /status} through the stage). */
     public CommandTimings timings()
     {
@@ -384,6 +399,12 @@ public final class CudaCorrelatorBackend implements CorrelatorBackend
     public void poll()
     {
         checkOwner();
+        drain();
+    }
+
+    /** Retires frames, completes integrations and reads timings whose events have completed, oldest first. */
+    private void drain()
+    {
         while (retireCount > 0 && done(slotRetired[retireQueue[retireHead]]))
         {
             slotBusy[retireQueue[retireHead]] = false;
@@ -477,10 +498,7 @@ public final class CudaCorrelatorBackend implements CorrelatorBackend
         }
         check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
         check(JCudaDriver.cuCtxSynchronize(), "cuCtxSynchronize");
-        if (Thread.currentThread() == owner)
-        {
-            poll();
-        }
+        drain();   // everything has finished: the counters reach what was submitted
         closed = true;
         for (final HostPointer pointer : registered)
         {
