@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kotekanj.cli.Main;
 import org.kotekanj.correlator.VisibilityChunk;
 import org.kotekanj.correlator.VisibilityFileReader;
+import org.kotekanj.log.Log;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,7 +77,9 @@ class CudaFallbackTest
     {
         final PrintStream saved = System.err;
         final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        final PrintStream capture = new PrintStream(err, true, StandardCharsets.UTF_8);
+        System.setErr(capture);
+        Log.redirect(capture);
         try
         {
             final int exit = Main.commandLine().execute("run", config.toString(), "--no-rest", "--counters-dir",
@@ -86,6 +89,7 @@ class CudaFallbackTest
         finally
         {
             System.setErr(saved);
+            Log.redirect(saved);
         }
     }
 
