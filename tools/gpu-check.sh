@@ -25,11 +25,11 @@ prepare() {
   rm -rf "$carry"
   mkdir -p "$carry/lib"
   # the whole runtime (tools/target/lib, for the end-to-end demo) and the gpu module's test classpath (JUnit)
-  mvn -B -q -o -DskipTests package
-  mvn -B -q -o -pl gpu -am dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$carry/classpath.txt"   # every module of the reactor writes the file; gpu comes last
+  mvn -B -q -o -DskipTests package dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile=target/test-classpath.txt   # each module's own, relative to the module
+  cp gpu/target/test-classpath.txt "$carry/classpath.txt"
   # only what the checks load (the carry limit is 64 MiB): no JMH, and of JCuda's natives only the driver API's
-  { ls tools/target/lib/*.jar; tr ':' '\n' < "$carry/classpath.txt" | grep -E '/(junit-|opentest4j|apiguardian)'; } |
+  { ls "$root"/tools/target/lib/*.jar; tr ':' '\n' < "$carry/classpath.txt" | grep -E '/(junit-|opentest4j|apiguardian)'; } |
   while read -r entry; do
     case "$(basename "$entry")" in
       jmh-*|jopt-simple-*) ;;
@@ -42,7 +42,7 @@ prepare() {
   cp -r gpu/target/classes "$carry/classes"
   cp -r gpu/target/test-classes "$carry/test-classes"
   rm -f "$carry/classpath.txt"
-  modules=java.base,java.logging,java.management,java.xml,java.sql,jdk.unsupported,jdk.httpserver,jdk.incubator.vector
+  modules=java.base,java.logging,java.management,java.net.http,jdk.unsupported,jdk.incubator.vector
   "$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=zip-9 \
     --strip-native-debug-symbols=objcopy="$(command -v objcopy)" --output "$carry/jdk"
   strip --strip-unneeded "$carry/jdk/lib/server/libjvm.so" 2>/dev/null || true
