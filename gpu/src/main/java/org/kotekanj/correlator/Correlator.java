@@ -97,13 +97,13 @@ public final class Correlator extends Stage
         freqIds = streams.freqIds();
         lost = new long[geometry.numFreqs()];
         cpus = config.getIntArray("cpu_affinity", new int[0]);
-        if (in != null)
+        if (in != null && problem == null)
         {
             context.requireFrameSize(in.buffer(), geometry.frameBytes(), "frames of " + geometry.numFreqs() +
                 " freqs x " + samplesPerFrame + " samples x " + geometry.paddedInputs() + " inputs");
             context.requireMetadata(in, FrameMetadataDescriptor.KIND);
         }
-        if (out != null)
+        if (out != null && problem == null)
         {
             context.requireMinFrameSize(out.buffer(), VisibilityFrameDescriptor.length(geometry.numFreqs(),
                 geometry.numInputs()), "visibility frames of " + geometry.numFreqs() + " freqs x " +
@@ -190,6 +190,7 @@ public final class Correlator extends Stage
                     return work;
                 }
                 acquired++;
+                requireShape(in.metadata(slot));
                 frameSeq = FrameMetadataDescriptor.firstSeq(in.metadata(slot));
                 position = 0;
                 work++;
@@ -239,6 +240,22 @@ public final class Correlator extends Stage
         }
         slot = -1;
         return true;
+    }
+
+    /** The lost-sample count reads the presence map by the metadata's own shape: it must be this stage's. */
+    private void requireShape(final MemorySegment metadata)
+    {
+        final int perRow = FrameMetadataDescriptor.samplesPerRow(metadata);
+        if (FrameMetadataDescriptor.numTime(metadata) != geometry.samplesPerFrame() ||
+            FrameMetadataDescriptor.numFreq(metadata) != geometry.numFreqs() ||
+            FrameMetadataDescriptor.numInputs(metadata) != geometry.paddedInputs() || perRow < 1 ||
+            FrameMetadataDescriptor.numRows(metadata) * perRow != geometry.samplesPerFrame())
+        {
+            throw new IllegalStateException("a sample frame's metadata says " + FrameMetadataDescriptor.numFreq(
+                metadata) + " freqs x " + FrameMetadataDescriptor.numTime(metadata) + " samples x " +
+                FrameMetadataDescriptor.numInputs(metadata) + " inputs, this correlator is configured for " +
+                geometry.numFreqs() + " x " + geometry.samplesPerFrame() + " x " + geometry.paddedInputs());
+        }
     }
 
     private boolean beginIntegration(final long start)

@@ -1,5 +1,6 @@
 package org.kotekanj.correlator;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import org.kotekanj.stage.PipelineBuilder;
 import org.kotekanj.stage.StageRegistry;
 import org.kotekanj.status.MetricsRegistry;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -117,7 +119,8 @@ class CorrelatorTest
     private static long[][] oracle(final long start, final long samples, final int freq, final long firstFrame,
         final int frames, final long[] lost, final long[] skip)
     {
-        final long[][] sums = new long[N * (N + 1) / 2][2];
+        final MemorySegment rows = MemorySegment.ofArray(new byte[(int)samples * N]);
+        rows.fill((byte)0x88);
         for (long seq = start; seq < start + samples; seq++)
         {
             final long frame = Math.floorDiv(seq, T) - firstFrame;
@@ -126,29 +129,20 @@ class CorrelatorTest
                 continue;
             }
             final int row = (int)(seq % T) / 2;
-            final int[] x = new int[N];
             for (int i = 0; i < N; i++)
             {
-                x[i] = ScriptedSampleSource.isLost(lost, (int)frame, row, freq, i / PER_BLOCK) ? 0x88 :
-                    ScriptedSampleSource.sample(seq, freq, i) & 0xFF;
-            }
-            int p = 0;
-            for (int a = 0; a < N; a++)
-            {
-                for (int b = a; b < N; b++)
+                if (!ScriptedSampleSource.isLost(lost, (int)frame, row, freq, i / PER_BLOCK))
                 {
-                    final int ra = (x[a] >> 4) - 8, ia = (x[a] & 15) - 8, rb = (x[b] >> 4) - 8, ib = (x[b] & 15) - 8;
-                    sums[p][0] += ra * rb + ia * ib;
-                    sums[p][1] += ia * rb - ra * ib;
-                    p++;
+                    rows.set(JAVA_BYTE, (seq - start) * N + i, ScriptedSampleSource.sample(seq, freq, i));
                 }
             }
         }
-        return sums;
+        return ScalarCorrelator.correlate(rows, N, N, (int)samples);
     }
 
     private static void assertIntegrations(final List<VisibilityChunk> files, final long spi, final long firstFrame,
-        final int frames, final long[] lost, final long[] skip, final Map<Long, long[]> expectedLost, final int expectedCount)
+        final int frames, final long[] lost, final long[] skip, final Map<Long, long[]> expectedLost,
+        final int expectedCount)
     {
         int count = 0;
         for (final VisibilityChunk file : files)
@@ -214,6 +208,7 @@ class CorrelatorTest
         PipelineBuilder.build(root, StageRegistry.discover(), MetricsRegistry.inMemory(), errors);
         assertTrue(errors.list().toString().contains("samples_per_integration must be a multiple or a divisor of " +
             "samples_per_frame (64), found 96"), errors.list().toString());
+        assertEquals(1, errors.size(), "one mistake, one error: " + errors.list());
         final ConfigErrors unknown = new ConfigErrors();
         PipelineBuilder.build(YamlConfigLoader.parse(config(64, 1, 0, "[]", "[]", "fpga"), "test.yaml", unknown),
             StageRegistry.discover(), MetricsRegistry.inMemory(), unknown);
@@ -225,6 +220,17 @@ class CorrelatorTest
     {
         final CorrelatorBackendProvider cuda = CorrelatorBackends.discover().find(CorrelatorBackends.CUDA);
         return cuda == null ? "backend: cuda is not in this build" : cuda.unavailableReason();
+    }
+
+    @Test
+    void shouldFailWhenTheFramesMetadataDescribesAnotherShape() throws Exception
+    {
+        final Pipeline pipeline = run(config(T, 2, 0, "[]", "[]", "cpu").replace("skip_frames: []",
+            "skip_frames: []\n  metadata_freqs: 2"), new EndpointRegistry());
+        assertTrue(pipeline.awaitStages(Duration.ofSeconds(30)));
+        pipeline.stop();
+        assertTrue(pipeline.failure().contains("a sample frame's metadata says 2 freqs x 64 samples x 128 inputs, " +
+            "this correlator is configured for 4 x 64 x 128"), pipeline.failure());
     }
 
     @Test

@@ -14,7 +14,8 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * A test source of sample frames as the receiver writes them (data and SampleMetadata, 4 freqs x 4 input blocks of
  * {@code inputs_per_block}, rows of 2 samples), with scripted losses: {@code lost: [[frame, row, freq, block], ...]}
  * cells are filled with 0x88 and flagged, {@code skip_frames} are never sent. Frame {@code k} holds samples
- * {@code (first_frame + k)·T ...}. Bytes are {@link #sample}, so a test can recompute them.
+ * {@code (first_frame + k)·T ...}. Bytes are {@link #sample}, so a test can recompute them. {@code metadata_freqs}
+ * makes the metadata claim another frequency count (a misconfigured producer).
  */
 public final class ScriptedSampleSource extends Stage
 {
@@ -30,6 +31,7 @@ public final class ScriptedSampleSource extends Stage
     private final long firstFrame;
     private final long[] lost;
     private final long[] skip;
+    private final int metadataFreqs;
     private int next;
 
     public ScriptedSampleSource(final StageContext context)
@@ -43,6 +45,7 @@ public final class ScriptedSampleSource extends Stage
         firstFrame = config.getLong("first_frame", 0);
         lost = config.getLongArray("lost", new long[0]);
         skip = config.getLongArray("skip_frames", new long[0]);
+        metadataFreqs = config.getInt("metadata_freqs", FREQS);
         config.getString("profile", "chime");
         context.declareMetadata(out, FrameMetadataDescriptor.KIND, FrameMetadataDescriptor.length(FREQS, BLOCKS,
             samplesPerFrame / SAMPLES_PER_ROW, BLOCKS));
@@ -88,7 +91,8 @@ public final class ScriptedSampleSource extends Stage
         final MemorySegment frame = out.frame(slot);
         final MemorySegment meta = out.metadata(slot);
         final int padded = 128;
-        FrameMetadataDescriptor.initialise(meta, samplesPerFrame, FREQS, padded, BLOCKS, SAMPLES_PER_ROW, BLOCKS);
+        FrameMetadataDescriptor.initialise(meta, samplesPerFrame, metadataFreqs, padded, BLOCKS, SAMPLES_PER_ROW,
+            BLOCKS);
         final long start = (firstFrame + next) * samplesPerFrame;
         FrameMetadataDescriptor.firstSeq(meta, start);
         FrameMetadataDescriptor.flags(meta, 0);

@@ -51,6 +51,7 @@ public final class Pipeline
     private final String owner;
     private final Log log = Log.of("pipeline");
     private final AtomicReference<String> failure = new AtomicReference<>();
+    private volatile String startFailure;
     private final List<AgentRunner> runners = new ArrayList<>();
     private CountDownLatch stagesOpen;
     private volatile State state = State.BUILT;
@@ -146,10 +147,10 @@ public final class Pipeline
             state = State.RUNNING;
             startedAtMs = System.currentTimeMillis();
             startThreads();
-            if (failure.get() != null)
+            if (startFailure != null)
             {
                 // A stage whose onStart threw (a device missing, a port in use) means the pipeline cannot start.
-                throw new IllegalStateException(failure.get());
+                throw new IllegalStateException(startFailure);
             }
         }
         catch (final RuntimeException e)
@@ -342,6 +343,11 @@ public final class Pipeline
 
     void fail(final StageAgent stage, final String what, final Throwable t)
     {
+        if (StageAgent.START_FAILURE.equals(what) && startFailure == null)
+        {
+            startFailure = (stage == null ? "" : "stage " + stage.stage().path() + " (" + stage.type().name() + ") ") +
+                what + ": " + (t.getMessage() != null ? t.getMessage() : t.toString());
+        }
         final String message = (stage == null ? "" : "stage " + stage.stage().path() + " (" + stage.type().name() +
             ") ") + what + ": " + t + location(t);
         if (failure.compareAndSet(null, message))

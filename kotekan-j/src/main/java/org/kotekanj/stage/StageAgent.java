@@ -15,6 +15,9 @@ import org.kotekanj.status.MetricsRegistry;
  */
 final class StageAgent
 {
+    /** What a failure in {@link Stage#onStart} is called: the pipeline then cannot start at all. */
+    static final String START_FAILURE = "failed to start";
+
     static final int RUN = 0;
     static final int STOP = 1;
     static final int FORCE = 2;
@@ -146,7 +149,7 @@ final class StageAgent
         }
         catch (final Throwable t)
         {
-            fail("failed to start", t);
+            fail(START_FAILURE, t);
         }
     }
 
