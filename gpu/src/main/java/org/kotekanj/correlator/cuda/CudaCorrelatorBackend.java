@@ -245,24 +245,24 @@ public final class CudaCorrelatorBackend implements CorrelatorBackend
     public void register(final List<MemorySegment> sampleFrames, final List<MemorySegment> visibilityFrames)
     {
         checkOwner();
+        final List<long[]> spans = new ArrayList<>();
         for (final MemorySegment frame : sampleFrames)
         {
-            pin(frame.address(), frame.byteSize());
+            spans.add(new long[] {frame.address(), frame.address() + frame.byteSize()});
+            pinned.put(frame.address(), new HostPointer(frame.address()));
         }
         final long sumsOffset = VisibilityFrameDescriptor.visibilitiesOffset(geometry.numFreqs());
         for (final MemorySegment frame : visibilityFrames)
         {
-            pin(frame.address(), frame.byteSize());
+            spans.add(new long[] {frame.address(), frame.address() + frame.byteSize()});
             pinned.put(frame.address() + sumsOffset, new HostPointer(frame.address() + sumsOffset));
         }
-    }
-
-    private void pin(final long address, final long bytes)
-    {
-        final HostPointer pointer = new HostPointer(address);
-        check(JCudaDriver.cuMemHostRegister(pointer, bytes, 0), "cuMemHostRegister");
-        registered.add(pointer);
-        pinned.put(address, pointer);
+        for (final long[] span : PageSpans.merge(spans))
+        {
+            final HostPointer pointer = new HostPointer(span[0]);
+            check(JCudaDriver.cuMemHostRegister(pointer, span[1] - span[0], 0), "cuMemHostRegister");
+            registered.add(pointer);
+        }
     }
 
     private Pointer hostPointer(final MemorySegment segment)

@@ -3,7 +3,7 @@ package org.kotekanj.correlator.cuda;
 import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
 
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.kotekanj.correlator.CorrelatorGeometry;
 
@@ -19,8 +19,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class CudaCorrelatorBackendTest
 {
-    @BeforeAll
-    static void requireDevice()
+    @BeforeEach
+    void requireDevice()
     {
         final String reason = CudaDriverProbe.unavailableReason(0);
         assumeTrue(reason == null, reason);
