@@ -29,7 +29,7 @@ class CudaCorrelatorBackendTest
     private static long[] expected(final byte[] frame, final CorrelatorGeometry g)
     {
         final long[] vis = new long[(int)(2L * g.numProducts() * g.numFreqs())];
-        ScalarCorrelator.accumulate(frame, g.numFreqs(), g.samplesPerFrame(), g.numInputs(), g.paddedInputs(), 0,
+        FrameSums.accumulate(frame, g.numFreqs(), g.samplesPerFrame(), g.numInputs(), g.paddedInputs(), 0,
             g.samplesPerFrame(), vis);
         return vis;
     }
@@ -90,7 +90,7 @@ class CudaCorrelatorBackendTest
             for (int i = 0; i < 5; i++)
             {
                 final byte[] content = TestFrames.LOST.frame(2, 512, 128, 128, 50 + i);
-                ScalarCorrelator.accumulate(content, 2, 512, 128, 128, 0, 512, want);
+                FrameSums.accumulate(content, 2, 512, 128, 128, 0, 512, want);
                 rig.backend.accumulate(rig.sampleFrame(i, content), 0, 512, true);
                 rig.backend.poll();
             }
@@ -121,7 +121,7 @@ class CudaCorrelatorBackendTest
             for (int k = 0; k < 4; k++)
             {
                 final long[] want = new long[(int)(2L * g.numProducts())];
-                ScalarCorrelator.accumulate(content, 1, 1024, 128, 128, 256 * k, 256, want);
+                FrameSums.accumulate(content, 1, 1024, 128, 128, 256 * k, 256, want);
                 assertArrayEquals(want, CudaRig.sums(vis[k]), "integration " + k);
             }
         }
@@ -148,8 +148,8 @@ class CudaCorrelatorBackendTest
                     final int row = (f * samples + t) * n;
                     for (int j = 0; j < n; j++)
                     {
-                        sRe[t] += ScalarCorrelator.re(frame[row + j]);
-                        sIm[t] += ScalarCorrelator.im(frame[row + j]);
+                        sRe[t] += FrameSums.re(frame[row + j]);
+                        sIm[t] += FrameSums.im(frame[row + j]);
                     }
                 }
                 final long[] rowRe = new long[n];
@@ -190,8 +190,8 @@ class CudaCorrelatorBackendTest
                     for (int t = 0; t < samples; t++)
                     {
                         final byte x = frame[(f * samples + t) * n + i];
-                        final int xr = ScalarCorrelator.re(x);
-                        final int xi = ScalarCorrelator.im(x);
+                        final int xr = FrameSums.re(x);
+                        final int xi = FrameSums.im(x);
                         re += xr * sRe[t] + xi * sIm[t];
                         im += xi * sRe[t] - xr * sIm[t];
                     }
@@ -208,7 +208,7 @@ class CudaCorrelatorBackendTest
                 final int a = Math.min(x, y);
                 final int b = Math.max(x, y);
                 final long prod = (long)a * n - (long)a * (a - 1) / 2 + (b - a);
-                final long[] want = ScalarCorrelator.product(frame, f, samples, n, a, b, 0, samples);
+                final long[] want = FrameSums.product(frame, f, samples, n, a, b, 0, samples);
                 assertEquals(want[0], vis[(int)(2 * (f * numProducts + prod))], "re (" + a + ", " + b + ")");
                 assertEquals(want[1], vis[(int)(2 * (f * numProducts + prod)) + 1], "im (" + a + ", " + b + ")");
             }

@@ -85,7 +85,7 @@ class KernelEmulatorTest
 
         final long numProducts = (long)numInputs * (numInputs + 1) / 2;
         final long[] expected = new long[(int)(2 * numProducts * numFreqs)];
-        ScalarCorrelator.accumulate(frame, numFreqs, samples, numInputs, paddedInputs, 0, samples, expected);
+        FrameSums.accumulate(frame, numFreqs, samples, numInputs, paddedInputs, 0, samples, expected);
         final long[] emulated = new long[expected.length];
         ByteBuffer.wrap(Files.readAllBytes(out)).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(emulated);
         assertArrayEquals(expected, emulated, pattern + " N=" + numInputs + " x " + numFreqs + " freq, T=" + samples);
