@@ -8,7 +8,10 @@
 #                                  them with the committed ones (with cuobjdump's resource usage and sub-byte check),
 #                                  runs every CUDA test (bit-exact GPU = CPU sums, identities at N=2048) and the
 #                                  benchmark; results, a summary and the whole log land in OUTDIR. Exit 0 only if all
-#                                  passed. Without a GPU driver it stops at once with one sentence (exit 2).
+#                                  passed. Without a GPU driver it stops at once with one sentence (exit 2). The
+#                                  steps' deadlines add up to 7.5 minutes; a normal run takes far less.
+# With the device tool: run `tools/gpu-check.sh --prepare` here, then one run with carry [".gpu-check"] and the
+# command `tools/gpu-check.sh $OUT` (OUTDIR keeps to 7 files, what such a run brings back).
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 carry="$root/.gpu-check"
@@ -126,7 +129,7 @@ if [ -n "$nvcc" ]; then
   "$nvcc" --version | tail -2
   kernels=/tmp/gpu-check-kernels   # OUTDIR stays under 8 files (what a device run brings back)
   rm -rf "$kernels"
-  step "kernels build (nvcc, static checks)" 180 bash "$root/gpu/src/main/cuda/build-kernels.sh" "$kernels"
+  step "kernels build (nvcc, static checks)" 60 bash "$root/gpu/src/main/cuda/build-kernels.sh" "$kernels"
   cp "$kernels/resource-usage-cuobjdump.txt" "$out/" 2>/dev/null || true
   for f in correlator.fatbin correlator_compute_80.ptx correlator_compute_90.ptx; do
     if cmp -s "$kernels/$f" "$root/gpu/src/main/resources/org/kotekanj/correlator/cuda/$f"; then
@@ -144,11 +147,11 @@ jvm=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
   --add-exports java.base/jdk.internal.misc=ALL-UNNAMED --add-opens java.base/java.nio=ALL-UNNAMED
   --add-opens java.base/sun.nio.ch=ALL-UNNAMED -Xmx24g -XX:+UseZGC)
 cd "$root/gpu"   # the tests read src/main/cuda and the committed kernels relative to the module
-step "CUDA tests (bit-exact GPU = CPU, identities, emulator, artifacts)" 300 \
+step "CUDA tests (bit-exact GPU = CPU, identities, emulator, artifacts)" 200 \
   "$java" "${jvm[@]}" -cp "$cp" org.kotekanj.correlator.cuda.GpuCheck "$out/tests.txt"
-step "benchmark (N=2048 x 4 freq)" 180 \
+step "benchmark (N=2048 x 4 freq)" 100 \
   "$java" "${jvm[@]}" -cp "$cp" org.kotekanj.correlator.cuda.CudaBenchmark "$out/benchmark.txt"
-step "end to end (demo: simulator -> receiver -> cuda correlator -> files = expected)" 120 \
+step "end to end (demo: simulator -> receiver -> cuda correlator -> files = expected)" 90 \
   bash "$root/tools/gpu-check.sh" --e2e "$java" "$cp" "$out" /tmp/gpu-check-vis "${jvm[@]}"
 
 echo "total: $(( $(date +%s) - start )) s" | tee -a "$summary"
