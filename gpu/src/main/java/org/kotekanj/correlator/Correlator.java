@@ -346,6 +346,17 @@ public final class Correlator extends Stage
         return work;
     }
 
+    /**
+     * Input is at its end: finish only once the current frame is fed (it may wait for a free visibility frame) and the
+     * backend has retired every frame and completed every closed integration.
+     */
+    @Override
+    public boolean onDrain()
+    {
+        final long ended = begun - (outSlot >= 0 ? 1 : 0);
+        return backend == null || slot < 0 && released == acquired && published == ended;
+    }
+
     @Override
     public void onClose()
     {

@@ -201,6 +201,18 @@ class CorrelatorTest
     }
 
     @Test
+    void shouldFeedTheLastFrameBeforeStoppingWhenTheWriterIsBehind() throws Exception
+    {
+        // 16 integrations per frame into a 1-frame visibility buffer: the correlator waits for the writer on every
+        // integration, also after the source's last frame (end of stream)
+        final String yaml = config(T / 16, 3, 0, "[]", "[]", "cpu").replace("vis:\n  kotekan_buffer: standard\n" +
+            "  num_frames: 4", "vis:\n  kotekan_buffer: standard\n  num_frames: 1");
+        assertTrue(yaml.contains("num_frames: 1"), yaml);
+        final List<VisibilityChunk> files = runToFiles(yaml);
+        assertIntegrations(files, T / 16, 0, 3, new long[0], new long[0], Map.of(), 48);
+    }
+
+    @Test
     void shouldRejectAnIntegrationLengthThatIsNeitherMultipleNorDivisorOfTheFrame()
     {
         final ConfigErrors errors = new ConfigErrors();
