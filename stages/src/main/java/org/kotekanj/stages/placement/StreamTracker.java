@@ -91,7 +91,7 @@ public final class StreamTracker
             counters.increment(stream, ReceiveCounters.RESETS);
             movedFrom[stream] = max;
             maxSeq[stream] = seq;
-            offset[stream] = realign(seq, nextFrame);
+            offset[stream] = realign(stream, seq, nextFrame);
             started[stream] = false;
             verdict = MOVED;
         }
@@ -120,13 +120,14 @@ public final class StreamTracker
     }
 
     /**
-     * The offset that places a stream moved to {@code seq} on the receiver's timeline: the epoch, if that puts it
-     * within {@code reset_threshold_samples} of the newest sample (it moved with the stream that chose the epoch);
-     * otherwise a new epoch starting it in the first frame after every open one and after the newest sample.
+     * The offset that places a stream moved to {@code seq} on the receiver's timeline: the epoch, if the stream is
+     * not on it yet and it puts the stream within {@code reset_threshold_samples} of the newest sample (it moved with
+     * the stream that chose the epoch); otherwise a new epoch starting it in the first frame after every open one
+     * and after the newest sample. A stream that moves twice is two events: the second never reuses its own epoch.
      */
-    private long realign(final long seq, final long nextFrame)
+    private long realign(final int stream, final long seq, final long nextFrame)
     {
-        if (epochSet && seq + epoch >= 0 && Math.abs(seq + epoch - head) <= resetThreshold)
+        if (epochSet && offset[stream] != epoch && seq + epoch >= 0 && Math.abs(seq + epoch - head) <= resetThreshold)
         {
             return epoch;
         }
