@@ -38,6 +38,7 @@ public final class FrameCompleter implements AutoCloseable
     private final int freqsPerPacket;
     private final int inputsPerPacket;
     private final long presenceOffset;
+    private final long seqOffsetsOffset;
     private final long presenceRowStride;
     private final int[] presenceCell;
     private final long[] runOffset;
@@ -62,6 +63,7 @@ public final class FrameCompleter implements AutoCloseable
         this.freqsPerPacket = plan.geometry().freqsPerPacket();
         this.inputsPerPacket = plan.geometry().inputsPerPacket();
         this.presenceOffset = FrameMetadataDescriptor.presenceOffset(layout.numFreqs(), plan.numStreams());
+        this.seqOffsetsOffset = FrameMetadataDescriptor.seqOffsetsOffset(layout.numFreqs(), plan.numStreams());
         this.presenceRowStride = (long)layout.numFreqs() * plan.numBlocks();
         final MemorySegment fill = arena.allocate(Math.max(inputsPerPacket, layout.paddedInputs()), 64);
         fill.fill(PacketHeaderDescriptor.FILL);
@@ -191,7 +193,7 @@ public final class FrameCompleter implements AutoCloseable
      */
     public boolean claimOffset(final MemorySegment meta, final int stream, final long offset)
     {
-        final long at = FrameMetadataDescriptor.seqOffsetIndex(meta, stream);
+        final long at = seqOffsetsOffset + 8L * stream;
         if (meta.get(JAVA_LONG_UNALIGNED, at) == offset)
         {
             return true;

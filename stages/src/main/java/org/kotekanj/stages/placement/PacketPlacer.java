@@ -10,7 +10,9 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 /**
  * Places one datagram: classify it ({@link PacketClassifier}), follow its stream ({@link StreamTracker}), find its
  * frame in the {@link FrameWindow}, reject duplicates through the presence map, and queue one copy per payload run to
- * its final offset in the {@code [freq][time][input]} frame ({@link FrameCompleter} knows the offsets). Every
+ * its final offset in the {@code [freq][time][input]} frame ({@link FrameCompleter} knows the offsets). A packet goes
+ * to its position on the receiver's timeline, {@code seq} plus its stream's re-alignment offset (0 until the stream
+ * resets or jumps, see {@link StreamTracker}); a frame holds one offset per stream. Every
  * destination is checked against the frame's bounds before it is queued, so no header, however hostile, can write
  * outside a frame. Every datagram is counted in exactly one of packets, malformed, too old, duplicates or dropped
  * for back-pressure.
@@ -90,6 +92,12 @@ public final class PacketPlacer
         // whole number of frames (StreamTracker), so the time in the frame is the same.
         final long offset = tracker.offset(stream);
         final long position = seq + offset;
+        if (position < 0)
+        {
+            // A stream re-aligned backwards (after a jump) stepping back behind the start of the timeline.
+            counters.increment(stream, ReceiveCounters.TOO_OLD);
+            return;
+        }
         final long frame = frameShift >= 0 ? position >>> frameShift : position / samplesPerFrame;
         final int timeInFrame = (int)(position - frame * samplesPerFrame);
         final int entry = window.entryFor(frame);
