@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 
 import org.kotekanj.buffer.FrameBuffer;
 import org.kotekanj.buffer.FrameConsumer;
@@ -222,12 +221,12 @@ public final class PipelineBuilder
             kind = pools.get(poolName);
         }
         reportUnread(config, Set.of());
-        // A value that did not read already has its error; the 0 it read as is not the operator's.
-        if (numFrames < 1 && config.has("num_frames") && readsCleanly(node, c -> c.getInt("num_frames")))
+        // A value that did not read already has its error (StageConfig.error skips keys in error).
+        if (numFrames < 1)
         {
             config.error("num_frames", "must be at least 1, found " + numFrames);
         }
-        if (frameSize < 1 && config.has("frame_size") && readsCleanly(node, c -> c.getLong("frame_size")))
+        if (frameSize < 1)
         {
             config.error("frame_size", "must be positive, found " + frameSize);
         }
@@ -242,13 +241,6 @@ public final class PipelineBuilder
             return null;
         }
         return new FrameBuffer(node.name(), numFrames, frameSize, hugePages, numaNode, kind);
-    }
-
-    private static boolean readsCleanly(final ConfigNode node, final Consumer<StageConfig> read)
-    {
-        final ConfigErrors scratch = new ConfigErrors();
-        read.accept(new StageConfig(node, scratch));
-        return scratch.isEmpty();
     }
 
     private void checkMemory(final ConfigNode root, final Map<String, FrameBuffer> buffers)
@@ -321,9 +313,11 @@ public final class PipelineBuilder
         }
         catch (final Exception | Error e)
         {
-            if (errors.size() == errorsBefore)
+            // A stage that trips over a stand-in value (a missing buffer, a value already in error) is a follow-on of
+            // an error already listed: one error per cause.
+            if (errors.size() == errorsBefore && !context.missingBuffer())
             {
-                config.error("cannot be configured: " + e);
+                config.error("cannot be configured: " + describeFailure(type, e));
             }
             return null;
         }
@@ -331,6 +325,17 @@ public final class PipelineBuilder
             stage.defaultIdleStrategy());
         reportUnread(config, STAGE_RUNTIME_KEYS);
         return new StageAgent(stage, type, context, pipeline, cpus, idle, mode, log);
+    }
+
+    /** A stage's own validation speaks the operator's words; anything else is a bug, named without Java internals. */
+    private static String describeFailure(final StageType type, final Throwable e)
+    {
+        if ((e instanceof IllegalArgumentException || e instanceof IllegalStateException) && e.getMessage() != null)
+        {
+            return e.getMessage();
+        }
+        return type.name() + " failed on this config with an internal error (" + e.getClass().getSimpleName() +
+            "); please report it with this config";
     }
 
     private void reportUnread(final StageConfig config, final Set<String> allowed)

@@ -44,6 +44,7 @@ public final class StageContext
     private final List<FrameConsumer> consumers = new ArrayList<>();
     private final List<FrameProducer> producers = new ArrayList<>();
     private final List<StageEndpoint> endpoints = new ArrayList<>();
+    private boolean missingBuffer;
 
     public StageContext(final StageConfig config, final Map<String, FrameBuffer> buffers,
         final Map<String, UpdateEndpoint> updateEndpoints, final MetricsRegistry metrics, final Log log)
@@ -141,6 +142,7 @@ public final class StageContext
             final FrameBuffer buffer = buffers.get(name);
             if (buffer == null)
             {
+                missingBuffer = true;
                 if (unusableBuffers.contains(name))
                 {
                     continue;
@@ -162,6 +164,7 @@ public final class StageContext
 
     private void requireBufferKey(final String key)
     {
+        missingBuffer = true;
         if (config.origin(key) == null)
         {
             config.error("missing '" + key + "': the buffer this stage " + (key.startsWith("in") ? "reads" : "writes"));
@@ -238,6 +241,15 @@ public final class StageContext
             return;
         }
         endpoint.subscribe(path(), listener);
+    }
+
+    /**
+     * True if a buffer this stage asked for was not handed to it (missing, unknown or unusable; the error is already
+     * recorded): a stage that then fails to construct is a follow-on of that error, not a second problem.
+     */
+    public boolean missingBuffer()
+    {
+        return missingBuffer;
     }
 
     public List<FrameConsumer> consumers()

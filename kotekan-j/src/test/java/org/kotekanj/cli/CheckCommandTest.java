@@ -2,11 +2,14 @@ package org.kotekanj.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CheckCommandTest
 {
@@ -89,5 +92,18 @@ class CheckCommandTest
         final Cli.Result result = Cli.run("check", file);
         assertEquals(1, result.exitCode());
         assertEquals(file + ": /: no such config file\n1 error; not started\n", result.out());
+    }
+
+    @Test
+    void shouldFailAnAliasBombAtOnceWithFileAndLine() throws Exception
+    {
+        final String file = write("bomb.yaml", org.kotekanj.config.HostileConfigs.LIST_ALIAS_BOMB);
+        // 69 s into an OutOfMemoryError before the expansion bound; the deadline only keeps a failure short.
+        final Cli.Result result = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Cli.run("check", file));
+        assertEquals(1, result.exitCode(), result.out() + result.err());
+        assertTrue(result.out().startsWith(file + ":"), result.out());
+        assertTrue(result.out().contains("the config expands to more than 100000 values through its aliases"),
+            result.out());
+        assertTrue(result.out().endsWith("1 error; not started\n"), result.out());
     }
 }

@@ -334,4 +334,21 @@ class KotekanServiceRestTest
             Thread.sleep(10);
         }
     }
+
+    @Test
+    void shouldAnswerAnAliasBombPostedToADaemonWith400AndStayUp() throws Exception
+    {
+        open(true);
+        for (final String bomb : List.of(org.kotekanj.config.HostileConfigs.LIST_ALIAS_BOMB,
+            org.kotekanj.config.HostileConfigs.MAP_ALIAS_BOMB, org.kotekanj.config.HostileConfigs.MERGE_BOMB))
+        {
+            // Before the bound this killed the server's dispatcher: every later request went unanswered.
+            final Answer answer = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(30), () -> send("POST", "/start", bomb));
+            assertEquals(400, answer.status(), answer.body());
+            assertEquals("the config cannot run: 1 error(s)", answer.json().path("error").asText());
+            assertTrue(answer.json().path("errors").path(0).asText().startsWith("POST /start:"), answer.body());
+            assertEquals("idle", get("/status").json().path("state").asText());
+        }
+    }
 }
