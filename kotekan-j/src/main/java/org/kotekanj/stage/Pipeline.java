@@ -146,6 +146,11 @@ public final class Pipeline
             state = State.RUNNING;
             startedAtMs = System.currentTimeMillis();
             startThreads();
+            if (failure.get() != null)
+            {
+                // A stage whose onStart threw (a device missing, a port in use) means the pipeline cannot start.
+                throw new IllegalStateException(failure.get());
+            }
         }
         catch (final RuntimeException e)
         {
