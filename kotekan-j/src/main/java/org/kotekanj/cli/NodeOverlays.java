@@ -24,7 +24,7 @@ final class NodeOverlays
 
     static Path directory(final Path siteFile)
     {
-        final Path parent = siteFile.toAbsolutePath().getParent();
+        final Path parent = siteFile.getParent() != null ? siteFile.getParent() : Path.of("");
         final String name = siteFile.getFileName().toString();
         final String site = name.endsWith(SUFFIX) ? name.substring(0, name.length() - SUFFIX.length()) : name;
         final Path perSite = parent.resolve("overlays").resolve(site);
