@@ -23,7 +23,7 @@ import org.kotekanj.stage.StageContext;
  * </pre>
  *
  * Serves {@code POST /baseband}, {@code GET /baseband}, {@code GET /baseband/{event_id}},
- * {@code DELETE /baseband/{event_id}} and {@code GET /baseband/{event_id}/waterfall.png}.
+ * {@code DELETE /baseband/{event_id}}, {@code GET /baseband/ring} and {@code GET /baseband/{event_id}/waterfall.png}.
  */
 public final class BasebandReadout extends Stage
 {
@@ -67,6 +67,7 @@ public final class BasebandReadout extends Stage
             readout::trigger);
         context.addEndpoint("GET", "/baseband", "recent baseband events", readout::list);
         context.addEndpoint("GET", "/baseband/{event_id}", "one baseband event's status", readout::get);
+        context.addEndpoint("GET", "/baseband/ring", "the samples the baseband ring holds", readout::ring);
         context.addEndpoint("DELETE", "/baseband/{event_id}", "cancel a baseband event", readout::cancel);
     }
 

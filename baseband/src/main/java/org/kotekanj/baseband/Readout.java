@@ -431,6 +431,26 @@ public final class Readout implements AutoCloseable
         }
     }
 
+    /** {@code GET /baseband/ring}: the samples the ring holds now, its span and the time reference. */
+    public RestResponse ring(final RestRequest http)
+    {
+        final RingState ring = index.state();
+        final ObjectNode o = Json.object();
+        o.put("buffer", reader.buffer().name());
+        o.put("frames", reader.numFrames());
+        o.put("capacity_seconds", ring.capacity() * shape.samplePeriodNs() * 1e-9);
+        o.put("oldest_fpga", ring.oldest());
+        o.put("end_fpga", ring.end());
+        o.put("span_seconds", ring.hasData() ? (ring.end() - ring.oldest()) * shape.samplePeriodNs() * 1e-9 : 0.0);
+        o.put("samples_per_frame", shape.samplesPerFrame());
+        o.put("delta_time", shape.samplePeriodNs() * 1e-9);
+        final TimeReference t = time;
+        o.put("type_time0_ctime", t == null ? null : t.type());
+        o.put("frame0_unix_nano", t == null ? null : t.frame0Nanos());
+        o.put("events_in_progress", unfinished.get());
+        return RestResponse.ok(o);
+    }
+
     /** The ring and dumps for {@code GET /status}. */
     public String statusLine()
     {
