@@ -48,10 +48,12 @@ public final class FrameBuffer implements AutoCloseable
     private final String metadataKind;
     private final List<FrameProducer> producers = new ArrayList<>();
     private final List<FrameConsumer> consumers = new ArrayList<>();
+    private final List<FrameReader> readers = new ArrayList<>();
     private int metadataSize = FrameMetadataDescriptor.MIN_LENGTH;
     private String producedMetadataKind;
 
     private long[] agreedTags;
+    private long[] generations;
     private long[] producerCursors;
     private long[] claimCursors;
     private long[] consumerCursors;
@@ -122,6 +124,23 @@ public final class FrameBuffer implements AutoCloseable
         return consumer;
     }
 
+    /**
+     * Registers a reader that does not gate the producers (the baseband ring); only before {@link #allocate}.
+     * See {@link FrameReader}.
+     */
+    public synchronized FrameReader reader(final String stageName)
+    {
+        requireNotAllocated();
+        final FrameReader reader = new FrameReader(this, stageName);
+        readers.add(reader);
+        return reader;
+    }
+
+    public List<FrameReader> readers()
+    {
+        return Collections.unmodifiableList(readers);
+    }
+
     public List<FrameProducer> producers()
     {
         return Collections.unmodifiableList(producers);
@@ -168,6 +187,8 @@ public final class FrameBuffer implements AutoCloseable
         requireNotAllocated();
         agreedTags = new long[numFrames];
         java.util.Arrays.fill(agreedTags, TAG_UNSET);
+        generations = new long[numFrames];
+        java.util.Arrays.fill(generations, -1L);
         producerCursors = new long[Math.max(1, producers.size()) * PAD];
         claimCursors = new long[Math.max(1, producers.size()) * PAD];
         consumerCursors = new long[Math.max(1, consumers.size()) * PAD];
@@ -251,6 +272,27 @@ public final class FrameBuffer implements AutoCloseable
         }
     }
 
+    /**
+     * Records that {@code sequence} now occupies its slot, before the producer writes into it (the write side of
+     * the seqlock {@link FrameReader} uses). Several producers of one frame write the same value. The full fence
+     * orders this store before the frame's data, including streaming (non-temporal) stores.
+     */
+    void claimGeneration(final long sequence)
+    {
+        CURSOR.setRelease(generations, slotOf(sequence), sequence);
+        VarHandle.fullFence();
+    }
+
+    long generation(final int slot)
+    {
+        return (long)CURSOR.getAcquire(generations, slot);
+    }
+
+    long maxClaimedSequence()
+    {
+        return maxClaimed();
+    }
+
     void publishCursor(final int producer, final long published)
     {
         CURSOR.setRelease(producerCursors, producer * PAD, published);
@@ -272,10 +314,14 @@ public final class FrameBuffer implements AutoCloseable
         return min(producerCursors, producers.size());
     }
 
-    /** Frames released by every consumer: frames below {@code result + numFrames} may be claimed. */
+    /**
+     * Frames released by every consumer: frames below {@code result + numFrames} may be claimed. Never more than the
+     * frames every producer published, so producers stay within one lap of each other even when only readers, which
+     * do not gate, read the buffer.
+     */
     public long minReleased()
     {
-        return min(consumerCursors, consumers.size());
+        return Math.min(min(consumerCursors, consumers.size()), min(producerCursors, producers.size()));
     }
 
     private long maxClaimed()
