@@ -93,7 +93,15 @@ class SitePipelinesTest
         {
             tests.add(DynamicTest.dynamicTest(site.toString(), () ->
             {
-                final Run run = cli("check", site.toString());
+                Run run = cli("check", site.toString());
+                if (run.exit() != 0 && run.out().contains("GiB but this machine has"))
+                {
+                    // A ring sized for a real node: the only error must be the clear one about RAM; shorter, it fits.
+                    assertTrue(run.out().lines().allMatch(line -> line.matches(
+                        ".*(: /: buffers need [0-9.]+ GiB but this machine has [0-9.]+ GiB of RAM|1 error; not " +
+                        "started|with .*:)")), run.out());
+                    run = cli("check", site.toString(), "--set", "gpu_input_buffer/ring_seconds=2");
+                }
                 assertEquals(0, run.exit(), run.out());
                 final List<String> lines = run.out().lines().toList();
                 assertEquals(1 + overlaysOf(site), lines.size(), run.out());
@@ -143,6 +151,20 @@ class SitePipelinesTest
                 """, 256, java.util.stream.IntStream.range(272, 288).toArray()));
     }
 
+    /** The receive buffer at {@code frames} frames: a ring of that many frame times where the site keeps one. */
+    private static String ring(final String site, final int frames)
+    {
+        if (site.startsWith("chime"))
+        {
+            return "gpu_input_buffer/ring_seconds=" + frames + " * frame_seconds";
+        }
+        if (site.startsWith("single"))
+        {
+            return "board_buffer/ring_seconds=" + frames + " * frame_seconds";
+        }
+        return "frames/num_frames=" + frames;
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("sites")
     void shouldRunTheSiteIntoExactVisibilities(final String site, final String overlay, final String node,
@@ -161,9 +183,13 @@ class SitePipelinesTest
             "--set", "recv/cpu_affinity=[]", "--set", "correlator/cpu_affinity=[]",
             "--set", "samples_per_frame=" + samplesPerFrame, "--set", "samples_per_integration=" + samplesPerFrame,
             // a replayed capture needs more free frames than the window (see the report of this branch)
-            "--set", (site.startsWith("chime") ? "gpu_input_buffer" : site.startsWith("single") ? "board_buffer" :
-                "frames") + "/num_frames=8",
+            "--set", ring(site, 8),
             "--set", "vis_writer/output_dir=" + dir, "--set", "vis_writer/integrations_per_file=1"));
+        if (!site.startsWith("generic"))
+        {
+            args.addAll(List.of("--set", "baseband/archive_root=" + dir.resolve("baseband"),
+                "--set", "baseband/staging_mib=16"));
+        }
         final Run run = cli(args.toArray(String[]::new));
         assertEquals(0, run.exit(), run.out() + run.err());
         assertEquals("pipeline finished\n", run.out());
