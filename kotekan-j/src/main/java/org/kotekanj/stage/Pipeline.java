@@ -51,6 +51,8 @@ public final class Pipeline
     private final String owner;
     private final Log log = Log.of("pipeline");
     private final AtomicReference<String> failure = new AtomicReference<>();
+    /** Set by an onStart or pinning failure only: a stage failing in doWork right after starting is a run failure. */
+    private volatile boolean failedToStart;
     private final List<AgentRunner> runners = new ArrayList<>();
     private CountDownLatch stagesOpen;
     private volatile State state = State.BUILT;
@@ -146,7 +148,7 @@ public final class Pipeline
             state = State.RUNNING;
             startedAtMs = System.currentTimeMillis();
             startThreads();
-            if (failure.get() != null)
+            if (failedToStart && failure.get() != null)
             {
                 // A stage whose onStart threw (a device missing, a port in use) means the pipeline cannot start.
                 throw new IllegalStateException(failure.get());
@@ -338,6 +340,12 @@ public final class Pipeline
         {
             stagesOpen.countDown();
         }
+    }
+
+    /** A stage could not start (its onStart threw, its thread could not be pinned); call before {@link #fail}. */
+    void failedToStart()
+    {
+        failedToStart = true;
     }
 
     void fail(final StageAgent stage, final String what, final Throwable t)

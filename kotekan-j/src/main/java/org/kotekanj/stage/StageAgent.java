@@ -146,6 +146,7 @@ final class StageAgent
         }
         catch (final Throwable t)
         {
+            pipeline.failedToStart();
             fail("failed to start", t);
         }
     }
