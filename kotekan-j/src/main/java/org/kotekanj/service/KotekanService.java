@@ -22,6 +22,7 @@ import org.kotekanj.rest.Json;
 import org.kotekanj.rest.RestException;
 import org.kotekanj.rest.RestRequest;
 import org.kotekanj.rest.RestResponse;
+import org.kotekanj.dashboard.Dashboard;
 import org.kotekanj.rest.RestAccess;
 import org.kotekanj.rest.RestServer;
 import org.kotekanj.stage.Pipeline;
@@ -45,6 +46,7 @@ public final class KotekanService implements AutoCloseable
     private final WriteRoots writeRoots;
     private final Log log = Log.of("kotekan-j");
     private volatile Pipeline pipeline;
+    private volatile boolean closed;
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r ->
     {
         final Thread thread = new Thread(r, "kj-metrics");
@@ -170,6 +172,7 @@ public final class KotekanService implements AutoCloseable
         endpoints.add("GET", "/buffers", "core", "frame buffers and their fill",
             r -> RestResponse.ok(pipeline == null ? Json.object() : pipeline.buffersStatus()));
         endpoints.add("GET", "/version", "core", "software version", r -> RestResponse.ok(version()));
+        new Dashboard(endpoints, this::status, metrics::prometheus, () -> !closed).register();
         if (daemon)
         {
             endpoints.add("POST", "/start", "core", "start a pipeline from a JSON or YAML config body",
@@ -266,6 +269,7 @@ public final class KotekanService implements AutoCloseable
     @Override
     public void close()
     {
+        closed = true;
         sampler.shutdownNow();
         stop();
         if (rest != null)
