@@ -1,7 +1,6 @@
 package org.kotekanj.cli;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,11 +57,6 @@ public final class ConfigFlags
 
     ConfigNode load(final Path file, final Path overlayFile, final ConfigErrors errors)
     {
-        if (!Files.isRegularFile(file))
-        {
-            errors.add(new ConfigError(file.toString(), 0, "/", "no such config file"));
-            return ConfigNode.root(file.toString());
-        }
         final ConfigNode root = YamlConfigLoader.load(file, errors);
         if (overlayFile != null)
         {

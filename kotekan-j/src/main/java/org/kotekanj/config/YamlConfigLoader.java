@@ -75,15 +75,43 @@ public final class YamlConfigLoader
     /** Loads a file; problems are added to {@code errors} and the tree holds whatever could be read. */
     public static ConfigNode load(final Path path, final ConfigErrors errors)
     {
-        try
+        final String problem;
+        if (Files.isDirectory(path))
         {
-            return parse(Files.readString(path), path.toString(), errors);
+            problem = "is a directory, not a config file";
         }
-        catch (final IOException e)
+        else if (!Files.exists(path))
         {
-            errors.add(new ConfigError(path.toString(), 0, "/", "cannot read config file: " + e));
-            return ConfigNode.root(path.toString());
+            problem = "no such config file";
         }
+        else
+        {
+            try
+            {
+                final long bytes = Files.size(path);
+                if (bytes > 4L * MAX_CODE_POINTS)
+                {
+                    errors.add(new ConfigError(path.toString(), 0, "/", "the config file is " + bytes +
+                        " bytes; a pipeline config is at most " + MAX_CODE_POINTS + " characters"));
+                    return ConfigNode.root(path.toString());
+                }
+                return parse(Files.readString(path), path.toString(), errors);
+            }
+            catch (final java.nio.file.AccessDeniedException e)
+            {
+                problem = "cannot read config file: permission denied";
+            }
+            catch (final java.nio.charset.CharacterCodingException e)
+            {
+                problem = "cannot read config file: it is not UTF-8 text";
+            }
+            catch (final IOException e)
+            {
+                problem = "cannot read config file: " + (e.getMessage() != null ? e.getMessage() : e.toString());
+            }
+        }
+        errors.add(new ConfigError(path.toString(), 0, "/", problem));
+        return ConfigNode.root(path.toString());
     }
 
     /** Parses YAML (or JSON, which is YAML) text. */

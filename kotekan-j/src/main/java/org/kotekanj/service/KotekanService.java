@@ -74,6 +74,12 @@ public final class KotekanService implements AutoCloseable
             RestAccess.fromTokenFile(options.restTokenFile(), options.restProtectReads());
         final WriteRoots writeRoots = WriteRoots.of(options.writeRoots().isEmpty() ? List.of(Path.of("")) :
             options.writeRoots());
+        final java.util.List<Path> reclaimed = CountersFile.reclaimDead(options.countersDirectory());
+        if (!reclaimed.isEmpty())
+        {
+            Log.of("kotekan-j").info("reclaimed " + reclaimed.size() + " counters file(s) of processes that are gone: " +
+                reclaimed.stream().map(p -> p.getFileName().toString()).toList());
+        }
         final CountersFile counters = CountersFile.create(options.countersDirectory(), options.instance(),
             CountersFile.DEFAULT_VALUES_LENGTH);
         final MetricsRegistry metrics = MetricsRegistry.mapped(counters);

@@ -23,7 +23,9 @@ import org.kotekanj.config.ConfigValue;
 import org.kotekanj.config.StageConfig;
 import org.kotekanj.log.Log;
 import org.kotekanj.nativeio.CpuTopology;
+import org.kotekanj.nativeio.HugePageStatus;
 import org.kotekanj.nativeio.HugePages;
+import org.kotekanj.nativeio.MappedMemory;
 import org.kotekanj.status.MetricsRegistry;
 
 /**
@@ -46,6 +48,8 @@ public final class PipelineBuilder
     private final ConfigErrors errors;
     /** Buffers declared with sizes that have errors: stages naming them get no handle and no second error. */
     private final Set<String> unusableBuffers = new HashSet<>();
+    /** The {@code hugepages: required} settings of the buffers read, with the 2 MiB pages each maps. */
+    private final List<Map.Entry<ConfigValue, Long>> requiredHugePages = new ArrayList<>();
 
     private PipelineBuilder(final StageRegistry registry, final MetricsRegistry metrics, final CpuTopology topology,
         final ConfigErrors errors)
@@ -111,6 +115,14 @@ public final class PipelineBuilder
             if (!"json".equals(kind.raw()))
             {
                 errors.at(kind, "kotekan_update_endpoint must be \"json\", found " + kind.describeType());
+            }
+            for (final ConfigValue value : node.values())
+            {
+                // JSON has no NaN or infinity: a value served and updated over REST is a finite number.
+                if (value.raw() instanceof Double d && !Double.isFinite(d))
+                {
+                    errors.at(value, "an updatable value must be a finite number, found " + d);
+                }
             }
             updates.put(node.path(), new UpdateEndpoint(node));
         }
@@ -241,6 +253,11 @@ public final class PipelineBuilder
             unusableBuffers.add(node.name());
             return null;
         }
+        if (hugePages == HugePages.REQUIRED)
+        {
+            final long bytes = frameSize > Long.MAX_VALUE / numFrames ? Long.MAX_VALUE : frameSize * numFrames;
+            requiredHugePages.add(Map.entry(config.origin("hugepages"), MappedMemory.hugePagesFor(bytes)));
+        }
         return new FrameBuffer(node.name(), numFrames, frameSize, hugePages, numaNode, kind);
     }
 
@@ -274,6 +291,7 @@ public final class PipelineBuilder
 
     private void checkMemory(final ConfigNode root, final Map<String, FrameBuffer> buffers)
     {
+        checkHugePages();
         long total = 0;
         for (final FrameBuffer buffer : buffers.values())
         {
@@ -287,6 +305,26 @@ public final class PipelineBuilder
         {
             errors.at(root, String.format("buffers need %.1f GiB but this machine has %.1f GiB of RAM",
                 total / (double)(1L << 30), ram / (double)(1L << 30)));
+        }
+    }
+
+    /**
+     * {@code hugepages: required} maps from the kernel's reserved pool, which {@code run} would find too small only
+     * when it maps: say so now, in the words the failed mapping uses, at the first such buffer.
+     */
+    private void checkHugePages()
+    {
+        long pages = 0;
+        for (final Map.Entry<ConfigValue, Long> required : requiredHugePages)
+        {
+            pages = required.getValue() > Long.MAX_VALUE - pages ? Long.MAX_VALUE : pages + required.getValue();
+        }
+        final long free = HugePageStatus.freePages();
+        if (!requiredHugePages.isEmpty() && free >= 0 && pages > free)
+        {
+            errors.at(requiredHugePages.get(0).getKey(), HugePageStatus.requiredMessage(pages) +
+                (requiredHugePages.size() > 1 ? " for the " + requiredHugePages.size() +
+                    " buffers with hugepages: required" : ""));
         }
     }
 

@@ -84,6 +84,7 @@ class KotekanServiceRestTest
     private Answer send(final String method, final String path, final String body) throws Exception
     {
         final HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.restPort() + path))
+            .timeout(java.time.Duration.ofSeconds(30))
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody() :
                 HttpRequest.BodyPublishers.ofString(body))
             .build();
@@ -97,6 +98,7 @@ class KotekanServiceRestTest
     {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", service.restPort()))
         {
+            socket.setSoTimeout(10_000);
             socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
             return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
@@ -350,5 +352,33 @@ class KotekanServiceRestTest
             assertTrue(answer.json().path("errors").path(0).asText().startsWith("POST /start:"), answer.body());
             assertEquals("idle", get("/status").json().path("state").asText());
         }
+    }
+
+    @Test
+    void shouldRejectIntegersBeyond64BitsAndNumbersThatAreNotFinite() throws Exception
+    {
+        startPipeline();
+        final String initial = get("/updatable_config/gains").json().toString();
+        final Answer huge = send("POST", "/updatable_config/gains", "{\"frames\": 99999999999999999999}");
+        assertError(huge, 400, "'frames' must be an integer from -9223372036854775808 to 9223372036854775807, " +
+            "got 99999999999999999999");
+        assertEquals("frames", huge.json().path("field").asText());
+        for (final String beyond : List.of("1e400", "-1e400", "99999999999999999999e300"))
+        {
+            final Answer answer = send("POST", "/updatable_config/gains", "{\"gain\": " + beyond + "}");
+            assertError(answer, 400, "'gain' must be a finite number, at most 1.7976931348623157E308 in magnitude");
+            assertEquals("gain", answer.json().path("field").asText());
+        }
+        for (final String notJson : List.of("NaN", "Infinity", "-Infinity"))
+        {
+            final Answer answer = send("POST", "/updatable_config/gains", "{\"gain\": " + notJson + "}");
+            assertEquals(400, answer.status(), answer.body());
+            assertTrue(answer.json().path("error").asText().startsWith("malformed JSON: "), answer.body());
+        }
+        assertEquals(initial, get("/updatable_config/gains").json().toString(), "rejected updates change nothing");
+        assertFalse(get("/updatable_config/gains").body().contains("Infinity"));
+        final Answer max = send("POST", "/updatable_config/gains", "{\"frames\": 9223372036854775807}");
+        assertEquals(200, max.status(), max.body());
+        assertEquals(Long.MAX_VALUE, max.json().path("frames").asLong());
     }
 }

@@ -331,6 +331,20 @@ class PipelineBuilderTest
     }
 
     @Test
+    void shouldReportUpdatableValuesThatJsonCannotCarry()
+    {
+        assertEquals(List.of(
+            "p.yaml:3: /gains/gain: an updatable value must be a finite number, found Infinity",
+            "p.yaml:4: /gains/offset: an updatable value must be a finite number, found NaN"), check("""
+                gains:
+                  kotekan_update_endpoint: json
+                  gain: .inf
+                  offset: .nan
+                control: {kotekan_stage: ControlledStage, updatable: gains}
+                """));
+    }
+
+    @Test
     void shouldListEveryErrorOfAConfigAtOnceInFileOrder()
     {
         final List<String> all = check("""
@@ -382,6 +396,23 @@ class PipelineBuilderTest
             "p.yaml:25: /spare: buffer spare is unused: no stage reads or writes it",
             "p.yaml:29: /broken/frame_size: expected an integer, found string \"num_elements * 8\": no value named " +
                 "'num_elements' is set on /broken or above"), all);
+    }
+
+    @Test
+    void shouldReportAnInheritedValueThatDoesNotReadOnceNotOncePerReader()
+    {
+        assertEquals(List.of(
+            "p.yaml:2: /frame_size: expected an integer, found string \"2 * bogus\": no value named 'bogus' is set " +
+                "on /a or above"), check("""
+            num_frames: 4
+            frame_size: 2 * bogus
+            a: {kotekan_buffer: standard}
+            b: {kotekan_buffer: standard}
+            src: {kotekan_stage: SequenceSource, out_buf: a}
+            snk: {kotekan_stage: SequenceSink, in_buf: a}
+            src2: {kotekan_stage: SequenceSource, out_buf: b}
+            snk2: {kotekan_stage: SequenceSink, in_buf: b}
+            """));
     }
 
     @Test
