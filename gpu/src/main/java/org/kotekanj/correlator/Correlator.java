@@ -16,6 +16,7 @@ import org.kotekanj.rest.RestResponse;
 import org.kotekanj.stage.Stage;
 import org.kotekanj.stage.StageContext;
 import org.kotekanj.status.LatencyHistogram;
+import org.kotekanj.status.MetricsRegistry;
 
 /**
  * The X-engine stage: reads the receive path's sample frames ({@code [freq][time][input]}, SampleMetadata), sums
@@ -54,6 +55,7 @@ public final class Correlator extends Stage
     private final AtomicCounter integrations;
     private final AtomicCounter lostSamples;
     private final LatencyHistogram kernelTime;
+    private final MetricsRegistry metrics;
     private final LatestVisibilities latest;
     private CorrelatorBackend backend;
     private byte[] deviceName;
@@ -95,13 +97,13 @@ public final class Correlator extends Stage
         freqIds = streams.freqIds();
         lost = new long[geometry.numFreqs()];
         cpus = config.getIntArray("cpu_affinity", new int[0]);
-        if (in != null)
+        if (in != null && problem == null)
         {
             context.requireFrameSize(in.buffer(), geometry.frameBytes(), "frames of " + geometry.numFreqs() +
                 " freqs x " + samplesPerFrame + " samples x " + geometry.paddedInputs() + " inputs");
             context.requireMetadata(in, FrameMetadataDescriptor.KIND);
         }
-        if (out != null)
+        if (out != null && problem == null)
         {
             context.requireMinFrameSize(out.buffer(), VisibilityFrameDescriptor.length(geometry.numFreqs(),
                 geometry.numInputs()), "visibility frames of " + geometry.numFreqs() + " freqs x " +
@@ -140,6 +142,7 @@ public final class Correlator extends Stage
         integrations = context.metrics().counter("kotekan_corr_integrations_total", path());
         lostSamples = context.metrics().counter("kotekan_corr_lost_samples_total", path());
         kernelTime = context.metrics().latencyHistogram("kotekan_corr_kernel_seconds", path());
+        metrics = context.metrics();
         latest = new LatestVisibilities(path(), geometry.numInputs(), freqIds);
         context.addEndpoint("GET", "/visibilities/latest", "the newest integration of one frequency " +
             "(?freq_id=N): re and im of every product", request -> RestResponse.ok(
@@ -150,6 +153,7 @@ public final class Correlator extends Stage
     public void onStart() throws Exception
     {
         backend = configured.create(cpus);
+        backend.bindMetrics(metrics, path());
         deviceName = backend.device().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         log.info("backend " + backend.name() + " (" + backend.device() + "; " + backendChoice + "), " +
             geometry.numInputs() + " inputs x " + geometry.numFreqs() + " freqs, " +
@@ -186,6 +190,7 @@ public final class Correlator extends Stage
                     return work;
                 }
                 acquired++;
+                requireShape(in.metadata(slot));
                 frameSeq = FrameMetadataDescriptor.firstSeq(in.metadata(slot));
                 position = 0;
                 work++;
@@ -235,6 +240,22 @@ public final class Correlator extends Stage
         }
         slot = -1;
         return true;
+    }
+
+    /** The lost-sample count reads the presence map by the metadata's own shape: it must be this stage's. */
+    private void requireShape(final MemorySegment metadata)
+    {
+        final int perRow = FrameMetadataDescriptor.samplesPerRow(metadata);
+        if (FrameMetadataDescriptor.numTime(metadata) != geometry.samplesPerFrame() ||
+            FrameMetadataDescriptor.numFreq(metadata) != geometry.numFreqs() ||
+            FrameMetadataDescriptor.numInputs(metadata) != geometry.paddedInputs() || perRow < 1 ||
+            FrameMetadataDescriptor.numRows(metadata) * perRow != geometry.samplesPerFrame())
+        {
+            throw new IllegalStateException("a sample frame's metadata says " + FrameMetadataDescriptor.numFreq(
+                metadata) + " freqs x " + FrameMetadataDescriptor.numTime(metadata) + " samples x " +
+                FrameMetadataDescriptor.numInputs(metadata) + " inputs, this correlator is configured for " +
+                geometry.numFreqs() + " x " + geometry.samplesPerFrame() + " x " + geometry.paddedInputs());
+        }
     }
 
     private boolean beginIntegration(final long start)
@@ -325,6 +346,17 @@ public final class Correlator extends Stage
         return work;
     }
 
+    /**
+     * Input is at its end: finish only once the current frame is fed (it may wait for a free visibility frame) and the
+     * backend has retired every frame and completed every closed integration.
+     */
+    @Override
+    public boolean onDrain()
+    {
+        final long ended = begun - (outSlot >= 0 ? 1 : 0);
+        return backend == null || slot < 0 && released == acquired && published == ended;
+    }
+
     @Override
     public void onClose()
     {
@@ -347,6 +379,6 @@ public final class Correlator extends Stage
     {
         return (backend == null ? backendChoice : "backend " + backend.name() + " (" + backend.device() + "; " +
             backendChoice + ")") + "; " + integrations.get() + " integrations, " + lostSamples.get() +
-            " lost samples";
+            " lost samples" + (backend == null || backend.statusDetail().isEmpty() ? "" : "; " + backend.statusDetail());
     }
 }

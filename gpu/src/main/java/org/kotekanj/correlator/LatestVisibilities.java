@@ -2,6 +2,7 @@ package org.kotekanj.correlator;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,6 +24,7 @@ final class LatestVisibilities
     private final String stage;
     private final int numInputs;
     private final int numProducts;
+    /** The frequencies of the newest frame (the stage writes, REST reads; a stale view only misnames a 404). */
     private final int[] freqIds;
     private final Snapshot[] snapshots;
 
@@ -52,6 +54,10 @@ final class LatestVisibilities
     /** Stage thread: copies the watched frequencies of a finished visibility frame. */
     void update(final MemorySegment frame)
     {
+        for (int f = 0; f < freqIds.length; f++)
+        {
+            freqIds[f] = VisibilityFrameDescriptor.freqId(frame, f);
+        }
         MemorySegment sums = null;
         for (int f = 0; f < snapshots.length; f++)
         {
@@ -89,7 +95,7 @@ final class LatestVisibilities
         }
         catch (final NumberFormatException e)
         {
-            throw new RestException(400, "freq_id must be an integer, one of " + java.util.Arrays.toString(freqIds),
+            throw new RestException(400, "freq_id must be an integer, one of " + Arrays.toString(freqIds),
                 "freq_id");
         }
         int index = -1;
@@ -103,7 +109,7 @@ final class LatestVisibilities
         if (index < 0)
         {
             throw new RestException(404, "this correlator has no freq_id " + freqId + "; it has " +
-                java.util.Arrays.toString(freqIds), "freq_id");
+                Arrays.toString(freqIds), "freq_id");
         }
         final Snapshot snapshot = snapshots[index];
         snapshot.watched = true;

@@ -54,6 +54,7 @@ public final class FrameBuffer implements AutoCloseable
 
     private long[] agreedTags;
     private long[] generations;
+    private long[] headerShares;
     private long[] producerCursors;
     private long[] claimCursors;
     private long[] consumerCursors;
@@ -189,6 +190,8 @@ public final class FrameBuffer implements AutoCloseable
         java.util.Arrays.fill(agreedTags, TAG_UNSET);
         generations = new long[numFrames];
         java.util.Arrays.fill(generations, -1L);
+        headerShares = new long[numFrames];
+        java.util.Arrays.fill(headerShares, TAG_UNSET);
         producerCursors = new long[Math.max(1, producers.size()) * PAD];
         claimCursors = new long[Math.max(1, producers.size()) * PAD];
         consumerCursors = new long[Math.max(1, consumers.size()) * PAD];
@@ -291,6 +294,35 @@ public final class FrameBuffer implements AutoCloseable
     long maxClaimedSequence()
     {
         return maxClaimed();
+    }
+
+    /**
+     * Adds one producer's share of a frame's header totals (a count and flag bits) for frame {@code sequence}: the
+     * shares of every producer are summed and OR-ed in a per-slot word (one CAS, tagged with the lap like
+     * {@link #agree}); the producer whose share completes the set gets the merged word, everyone else -1. That
+     * producer alone writes the totals into the frame's metadata, before it publishes, so they are in place when
+     * the frame becomes readable.
+     */
+    long contribute(final long sequence, final long count, final int flags)
+    {
+        if (count < 0 || count > HeaderShare.MAX_COUNT || (flags & ~HeaderShare.FLAG_MASK) != 0)
+        {
+            throw new IllegalArgumentException("header share out of range: " + count + ", flags " + flags);
+        }
+        final int slot = slotOf(sequence);
+        final long lap = sequence / numFrames & TAG_LAP_MASK;
+        while (true)
+        {
+            final long current = (long)CURSOR.getAcquire(headerShares, slot);
+            final boolean fresh = current == TAG_UNSET || HeaderShare.lap(current) != lap;
+            final long merged = fresh ? HeaderShare.of(lap, 1, flags, count) :
+                HeaderShare.of(lap, HeaderShare.producers(current) + 1, HeaderShare.flags(current) | flags,
+                    HeaderShare.count(current) + count);
+            if (CURSOR.compareAndSet(headerShares, slot, current, merged))
+            {
+                return HeaderShare.producers(merged) == producers.size() ? merged : -1;
+            }
+        }
     }
 
     void publishCursor(final int producer, final long published)

@@ -51,8 +51,7 @@ public final class Pipeline
     private final String owner;
     private final Log log = Log.of("pipeline");
     private final AtomicReference<String> failure = new AtomicReference<>();
-    /** Set by an onStart or pinning failure only: a stage failing in doWork right after starting is a run failure. */
-    private volatile boolean failedToStart;
+    private final AtomicReference<String> startFailure = new AtomicReference<>();
     private final List<AgentRunner> runners = new ArrayList<>();
     private CountDownLatch stagesOpen;
     private volatile State state = State.BUILT;
@@ -148,11 +147,6 @@ public final class Pipeline
             state = State.RUNNING;
             startedAtMs = System.currentTimeMillis();
             startThreads();
-            if (failedToStart && failure.get() != null)
-            {
-                // A stage whose onStart threw (a device missing, a port in use) means the pipeline cannot start.
-                throw new IllegalStateException(failure.get());
-            }
         }
         catch (final RuntimeException e)
         {
@@ -215,6 +209,10 @@ public final class Pipeline
                 {
                     throw new IllegalStateException("stage thread " + group.roleName() + " did not start in 30 s");
                 }
+            }
+            if (startFailure.get() != null)
+            {
+                throw new IllegalStateException(startFailure.get());
             }
         }
         catch (final InterruptedException e)
@@ -342,10 +340,24 @@ public final class Pipeline
         }
     }
 
-    /** A stage could not start (its onStart threw, its thread could not be pinned); call before {@link #fail}. */
-    void failedToStart()
+    /**
+     * A stage could not start (a port in use, a device missing): the pipeline stops and {@link #start} throws with
+     * one sentence in the operator's words (no exception class: the cause is outside the program).
+     */
+    void failStart(final StageAgent stage, final Throwable t)
     {
-        failedToStart = true;
+        final String message = "stage " + stage.stage().path() + ": " +
+            (t.getMessage() != null ? t.getMessage() : t.toString());
+        startFailure.compareAndSet(null, message);
+        if (failure.compareAndSet(null, message))
+        {
+            log.error(message);
+            state = State.FAILED;
+            for (final StageAgent other : stages)
+            {
+                other.force();
+            }
+        }
     }
 
     void fail(final StageAgent stage, final String what, final Throwable t)
@@ -455,8 +467,6 @@ public final class Pipeline
                 consumers.addObject().put("stage_name", consumer.stageName())
                     .put("acquired", consumer.acquiredSequence());
             }
-            final ArrayNode readers = item.putArray("readers");
-            buffer.readers().forEach(r -> readers.addObject().put("stage_name", r.stageName()));
         }
         return all;
     }

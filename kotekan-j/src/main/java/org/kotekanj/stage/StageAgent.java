@@ -146,8 +146,9 @@ final class StageAgent
         }
         catch (final Throwable t)
         {
-            pipeline.failedToStart();
-            fail("failed to start", t);
+            errors.incrementRelease();
+            pipeline.failStart(this, t);
+            close();
         }
     }
 

@@ -64,7 +64,6 @@ final class StageGroup implements Agent
         catch (final RuntimeException e)
         {
             pinned = false;
-            pipeline.failedToStart();
             pipeline.fail(stages[0], "could not be pinned to cpus " + Arrays.toString(cpus), e);
         }
         try

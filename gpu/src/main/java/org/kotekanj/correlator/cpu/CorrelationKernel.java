@@ -25,16 +25,19 @@ public interface CorrelationKernel
         int numBlocks();
 
         /**
-         * Adds {@code numTime} time samples of one frequency to its sums.
+         * Adds {@code numTime} time samples of one frequency to its sums. Offsets rather than slices, so a frame costs
+         * no allocation.
          *
-         * @param samples    the first time sample's row: {@code numInputs} bytes of 4+4-bit samples, then padding.
-         * @param stride     bytes from one time sample's row to the next (the padded input count).
-         * @param sums       int64 {@code [N(N+1)/2][re, im]} of this frequency, added to.
-         * @param firstBlock the first row block this call computes.
-         * @param blockStep  the distance between the row blocks this call computes.
+         * @param samples       holds the samples: at {@code offset} the first time sample's row, {@code numInputs}
+         *                      bytes of 4+4-bit samples, then padding.
+         * @param stride        bytes from one time sample's row to the next (the padded input count).
+         * @param sums          holds at {@code sumsOffset} the int64 {@code [N(N+1)/2][re, im]} of this frequency,
+         *                      added to.
+         * @param firstBlock    the first row block this call computes.
+         * @param blockStep     the distance between the row blocks this call computes.
          */
-        void accumulate(MemorySegment samples, long stride, int numTime, MemorySegment sums, int firstBlock,
-            int blockStep);
+        void accumulate(MemorySegment samples, long offset, long stride, int numTime, MemorySegment sums,
+            long sumsOffset, int firstBlock, int blockStep);
 
         @Override
         void close();

@@ -3,6 +3,7 @@ package org.kotekanj.correlator.cpu;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import org.kotekanj.correlator.CorrelatorGeometry;
@@ -12,7 +13,8 @@ import org.kotekanj.nativeio.Libc;
  * The CPU correlator's threads: the calling (stage) thread plus {@code numThreads − 1} helpers, each with its own
  * kernel worker, splitting every frequency's row blocks (baseline tiles) so each writes different sums. A job is
  * posted through volatile fields and a generation count, without allocation; helpers spin briefly, then park until
- * the next job is posted. Helper {@code i} is pinned to {@code cpus[i]} when the stage is pinned to enough CPUs.
+ * the next job is posted. Helper {@code i} is pinned to {@code cpus[i]} and the calling thread to {@code cpus[0]} when
+ * the stage is pinned to several CPUs.
  */
 final class CorrelatorThreads implements AutoCloseable
 {
@@ -21,7 +23,7 @@ final class CorrelatorThreads implements AutoCloseable
     private final List<Thread> helpers = new ArrayList<>();
     private final int numThreads;
     private volatile long generation;
-    private volatile long finished;
+    private final AtomicLong finished = new AtomicLong();
     private volatile boolean closing;
     private volatile Throwable failure;
     private MemorySegment jobFrame;
@@ -34,6 +36,10 @@ final class CorrelatorThreads implements AutoCloseable
     {
         this.geometry = geometry;
         this.numThreads = numThreads;
+        if (numThreads > 1 && cpus.length > 1)
+        {
+            Libc.pinCurrentThread(new int[] {cpus[0]});  // the calling (stage) thread keeps the first CPU to itself
+        }
         workers = new CorrelationKernel.Worker[numThreads];
         for (int i = 0; i < numThreads; i++)
         {
@@ -65,7 +71,7 @@ final class CorrelatorThreads implements AutoCloseable
         }
         run(0);
         final long wanted = job * (numThreads - 1);
-        for (int spins = 0; finished < wanted; spins++)
+        for (int spins = 0; finished.get() < wanted; spins++)
         {
             if (failure != null)
             {
@@ -94,10 +100,8 @@ final class CorrelatorThreads implements AutoCloseable
         final CorrelationKernel.Worker worker = workers[index];
         for (int f = 0; f < geometry.numFreqs(); f++)
         {
-            final MemorySegment samples = jobFrame.asSlice(f * freqBytes + jobFirstTime * stride,
-                (long)(jobNumTime - 1) * stride + geometry.numInputs());
-            worker.accumulate(samples, stride, jobNumTime, jobSums.asSlice(f * sumsBytes, sumsBytes), index,
-                numThreads);
+            worker.accumulate(jobFrame, f * freqBytes + jobFirstTime * stride, stride, jobNumTime, jobSums,
+                f * sumsBytes, index, numThreads);
         }
     }
 
@@ -125,10 +129,7 @@ final class CorrelatorThreads implements AutoCloseable
             {
                 failure = t;
             }
-            synchronized (this)
-            {
-                finished = finished + 1;
-            }
+            finished.incrementAndGet();
         }
     }
 

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -41,7 +40,7 @@ public final class NativeCorrelationKernel implements CorrelationKernel
     {
         final Linker linker = Linker.nativeLinker();
         accumulate = linker.downcallHandle(lookup.find("kj_corr_accumulate").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT,
+            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT,
                 JAVA_INT));
         scratchBytes = linker.downcallHandle(lookup.find("kj_corr_scratch_bytes").orElseThrow(),
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
@@ -137,11 +136,14 @@ public final class NativeCorrelationKernel implements CorrelationKernel
             }
 
             @Override
-            public void accumulate(final MemorySegment samples, final long stride, final int numTime,
-                final MemorySegment sums, final int firstBlock, final int blockStep)
+            public void accumulate(final MemorySegment samples, final long offset, final long stride,
+                final int numTime, final MemorySegment sums, final long sumsOffset, final int firstBlock,
+                final int blockStep)
             {
-                if ((long)(numTime - 1) * stride + numInputs > samples.byteSize() ||
-                    sums.byteSize() < 16 * ((long)numInputs * (numInputs + 1) / 2))
+                // The helper gets raw addresses (no segment objects per call), so the bounds are proved here.
+                if (numTime < 1 || offset < 0 || sumsOffset < 0 || !samples.isNative() || !sums.isNative() ||
+                    offset + (long)(numTime - 1) * stride + numInputs > samples.byteSize() ||
+                    sumsOffset + 16 * ((long)numInputs * (numInputs + 1) / 2) > sums.byteSize())
                 {
                     throw new IndexOutOfBoundsException("samples or sums too small for " + numInputs + " inputs x " +
                         numTime + " samples");
@@ -149,8 +151,8 @@ public final class NativeCorrelationKernel implements CorrelationKernel
                 final int used;
                 try
                 {
-                    used = (int)accumulate.invokeExact(samples, stride, numInputs, numTime, scratch, sums, firstBlock,
-                        blockStep);
+                    used = (int)accumulate.invokeExact(samples.address() + offset, stride, numInputs, numTime,
+                        scratch.address(), sums.address() + sumsOffset, firstBlock, blockStep);
                 }
                 catch (final Throwable t)
                 {

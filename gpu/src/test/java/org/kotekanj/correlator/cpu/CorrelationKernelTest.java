@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.kotekanj.correlator.ScalarCorrelator;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -76,7 +77,7 @@ class CorrelationKernelTest
         {
             for (int thread = 0; thread < threads; thread++)
             {
-                worker.accumulate(samples, stride, numTime, sums, thread, threads);
+                worker.accumulate(samples, 0, stride, numTime, sums, 0, thread, threads);
             }
         }
         final long[][] result = new long[products][2];

@@ -1,4 +1,4 @@
-package org.kotekanj.correlator.cpu;
+package org.kotekanj.correlator;
 
 import java.lang.foreign.MemorySegment;
 
@@ -8,14 +8,14 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * The oracle: the contract's sums written as plainly as possible, one product and one sample at a time, so the fast
  * kernels can be checked against something obviously right.
  */
-final class ScalarCorrelator
+public final class ScalarCorrelator
 {
     private ScalarCorrelator()
     {
     }
 
     /** {@code long[prod][re, im]} for samples {@code [0, numTime)} of rows {@code stride} bytes apart. */
-    static long[][] correlate(final MemorySegment samples, final long stride, final int numInputs, final int numTime)
+    public static long[][] correlate(final MemorySegment samples, final long stride, final int numInputs, final int numTime)
     {
         final long[][] sums = new long[numInputs * (numInputs + 1) / 2][2];
         int prod = 0;
