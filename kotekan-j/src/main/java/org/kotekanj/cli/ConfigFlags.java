@@ -1,7 +1,6 @@
 package org.kotekanj.cli;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,11 +21,6 @@ public final class ConfigFlags
 
     ConfigNode load(final Path file, final ConfigErrors errors)
     {
-        if (!Files.isRegularFile(file))
-        {
-            errors.add(new ConfigError(file.toString(), 0, "/", "no such config file"));
-            return ConfigNode.root(file.toString());
-        }
         final ConfigNode root = YamlConfigLoader.load(file, errors);
         ConfigOverrides.apply(root, overrides, errors);
         return root;

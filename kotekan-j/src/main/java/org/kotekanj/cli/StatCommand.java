@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 
 import org.agrona.concurrent.status.CountersReader;
 import org.kotekanj.status.CountersFile;
-import org.kotekanj.status.MetricType;
 import org.kotekanj.status.PrometheusWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -92,15 +91,13 @@ public final class StatCommand implements Callable<Integer>
         }
         System.out.printf("%s (pid %d, %s), heartbeat %s%n", counters.instance(), counters.pid(),
             counters.isAlive() ? "running" : "not running", Instant.ofEpochMilli(counters.heartbeatMs()));
-        reader.forEach((value, id, label) ->
+        // The values /metrics shows (histogram buckets cumulative, durations in seconds), one series a line.
+        for (final PrometheusWriter.Sample sample : PrometheusWriter.samples(reader))
         {
-            if (filter == null || label.contains(filter))
+            if (filter == null || sample.label().contains(filter))
             {
-                final int type = reader.getCounterTypeId(id);
-                final double scaled = MetricType.scaled(type, value);
-                System.out.printf("%-100s %s%n", label,
-                    scaled == Math.rint(scaled) ? Long.toString((long)scaled) : String.format("%.6g", scaled));
+                System.out.printf("%-100s %s%n", sample.label(), sample.text());
             }
-        });
+        }
     }
 }

@@ -9,9 +9,13 @@ import java.util.function.Function;
  */
 public final class Expression
 {
+    /** Parentheses and unary signs nested deeper than this are an error, not a StackOverflowError. */
+    static final int MAX_NESTING = 64;
+
     private final String text;
     private final Function<String, Number> variables;
     private int position;
+    private int nesting;
 
     private Expression(final String text, final Function<String, Number> variables)
     {
@@ -89,6 +93,22 @@ public final class Expression
     }
 
     private Number unary()
+    {
+        if (++nesting > MAX_NESTING)
+        {
+            throw new ExpressionException("expression nests deeper than " + MAX_NESTING + " levels");
+        }
+        try
+        {
+            return signed();
+        }
+        finally
+        {
+            nesting--;
+        }
+    }
+
+    private Number signed()
     {
         skipSpaces();
         if (accept('-'))

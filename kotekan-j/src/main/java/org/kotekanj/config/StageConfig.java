@@ -25,6 +25,8 @@ public final class StageConfig
     private final ConfigNode node;
     private final ConfigErrors errors;
     private final Set<String> readKeys = new LinkedHashSet<>();
+    /** Keys whose value is missing or could not be read: its error is recorded, later ones about it would repeat it. */
+    private final Set<String> failedKeys = new java.util.HashSet<>();
     private final Map<String, StageConfig> children = new LinkedHashMap<>();
 
     public StageConfig(final ConfigNode node, final ConfigErrors errors)
@@ -115,7 +117,7 @@ public final class StageConfig
         {
             return b;
         }
-        errors.at(value, "expected true or false, found " + value.describeType());
+        fail(value, "expected true or false, found " + value.describeType());
         return fallback;
     }
 
@@ -152,7 +154,7 @@ public final class StageConfig
         {
             names.add(constant.name().toLowerCase(Locale.ROOT));
         }
-        errors.at(value, "expected one of " + String.join(", ", names) + ", found " + value.describeType());
+        fail(value, "expected one of " + String.join(", ", names) + ", found " + value.describeType());
         return fallback;
     }
 
@@ -179,12 +181,12 @@ public final class StageConfig
                 }
                 else
                 {
-                    errors.at(value, "expected a list of strings, found an element " + ConfigValue.describe(element));
+                    fail(value, "expected a list of strings, found an element " + ConfigValue.describe(element));
                 }
             }
             return result;
         }
-        errors.at(value, "expected a string or a list of strings, found " + value.describeType());
+        fail(value, "expected a string or a list of strings, found " + value.describeType());
         return result;
     }
 
@@ -218,7 +220,7 @@ public final class StageConfig
         {
             if (values[i] < Integer.MIN_VALUE || values[i] > Integer.MAX_VALUE)
             {
-                errors.at(origin(key), "element " + i + " (" + values[i] + ") does not fit in 32 bits");
+                fail(origin(key), "element " + i + " (" + values[i] + ") does not fit in 32 bits");
             }
             result[i] = (int)values[i];
         }
@@ -260,7 +262,7 @@ public final class StageConfig
         }
         if (!(value.raw() instanceof List<?> list))
         {
-            errors.at(value, "expected a list of maps, found " + value.describeType());
+            fail(value, "expected a list of maps, found " + value.describeType());
             return List.of();
         }
         final List<StageConfig> result = new ArrayList<>();
@@ -274,15 +276,23 @@ public final class StageConfig
             }
             else
             {
-                errors.at(value, "element " + i + " should be a map, found " + ConfigValue.describe(list.get(i)));
+                fail(value, "element " + i + " should be a map, found " + ConfigValue.describe(list.get(i)));
             }
         }
         return result;
     }
 
-    /** Records a problem with a key, at its definition if set, otherwise at this node. */
+    /**
+     * Records a problem with a key, at its definition if set, otherwise at this node. A key that could not be read
+     * (missing, or of the wrong type) gets no second error: the stage checked a stand-in value, and the operator has
+     * one cause to fix.
+     */
     public void error(final String key, final String message)
     {
+        if (failedKeys.contains(key))
+        {
+            return;
+        }
         final ConfigValue value = node.lookup(key);
         if (value != null)
         {
@@ -332,11 +342,25 @@ public final class StageConfig
         return unread;
     }
 
+    /** True if reading {@code key} recorded an error (the value a getter returned for it is a stand-in). */
+    public boolean failed(final String key)
+    {
+        return failedKeys.contains(key);
+    }
+
+    private void fail(final ConfigValue value, final String message)
+    {
+        final int index = value.key().indexOf('[');
+        failedKeys.add(index < 0 ? value.key() : value.key().substring(0, index));
+        errors.at(value, message);
+    }
+
     private ConfigValue require(final String key, final String what)
     {
         final ConfigValue value = origin(key);
         if (value == null)
         {
+            failedKeys.add(key);
             errors.at(node, "missing '" + key + "' (" + what + "): set it here or on a node above");
         }
         return value;
@@ -353,7 +377,7 @@ public final class StageConfig
         {
             return String.valueOf(raw);
         }
-        errors.at(value, "expected a string, found " + value.describeType());
+        fail(value, "expected a string, found " + value.describeType());
         return "";
     }
 
@@ -362,7 +386,7 @@ public final class StageConfig
         final long result = toLong(value);
         if (result < Integer.MIN_VALUE || result > Integer.MAX_VALUE)
         {
-            errors.at(value, "value " + result + " does not fit in 32 bits");
+            fail(value, "value " + result + " does not fit in 32 bits");
             return 0;
         }
         return (int)result;
@@ -382,7 +406,7 @@ public final class StageConfig
             {
                 return (long)d;
             }
-            errors.at(value, "expected an integer, found " + describeNumber(value, number));
+            fail(value, "expected an integer, found " + describeNumber(value, number));
         }
         return 0;
     }
@@ -414,11 +438,11 @@ public final class StageConfig
             }
             catch (final ExpressionException e)
             {
-                errors.at(value, "expected " + what + ", found string \"" + text + "\": " + e.getMessage());
+                fail(value, "expected " + what + ", found string \"" + text + "\": " + e.getMessage());
                 return null;
             }
         }
-        errors.at(value, "expected " + what + ", found " + value.describeType());
+        fail(value, "expected " + what + ", found " + value.describeType());
         return null;
     }
 

@@ -31,14 +31,40 @@ import org.yaml.snakeyaml.nodes.Tag;
  *
  * <p>SnakeYAML only composes the document (no object construction, so no arbitrary types: safe by construction, and
  * no Python subprocess as in Kotekan); anchors, aliases and {@code <<} merge keys are resolved here. Any tag other
- * than YAML's core scalar, map and list tags is an error.
+ * than YAML's core scalar, map and list tags is an error. The work is bounded whatever the text: SnakeYAML limits
+ * the input size, nesting depth and alias count, and this loader counts every value, list item, map and merged key
+ * it expands ({@link #MAX_EXPANDED_NODES}), so that a few hundred bytes of nested aliases (a "billion laughs")
+ * are one error at the alias that crossed the bound, not minutes of work ending in an OutOfMemoryError.
  */
 public final class YamlConfigLoader
 {
     private static final int MAX_DEPTH = 64;
+    /** Values, list items and maps a config may expand to, counting every alias use (site configs hold thousands). */
+    public static final int MAX_EXPANDED_NODES = 100_000;
+
+    /** Characters read from one config (a config POSTed to a daemon is bounded by the REST body limit as well). */
+    private static final int MAX_CODE_POINTS = 8 * 1024 * 1024;
 
     private final String file;
     private final ConfigErrors errors;
+    private int expanded;
+    private int siteLine;
+    private ConfigNode siteOwner;
+    private String siteKey;
+
+    /** Thrown when the expansion bound is crossed: stops the whole load at once. */
+    private static final class ExpansionBound extends RuntimeException
+    {
+        private final int line;
+        private final String path;
+
+        ExpansionBound(final int line, final String path)
+        {
+            super(null, null, false, false);
+            this.line = line;
+            this.path = path;
+        }
+    }
 
     private YamlConfigLoader(final String file, final ConfigErrors errors)
     {
@@ -49,15 +75,36 @@ public final class YamlConfigLoader
     /** Loads a file; problems are added to {@code errors} and the tree holds whatever could be read. */
     public static ConfigNode load(final Path path, final ConfigErrors errors)
     {
-        try
+        final String problem;
+        if (Files.isDirectory(path))
         {
-            return parse(Files.readString(path), path.toString(), errors);
+            problem = "is a directory, not a config file";
         }
-        catch (final IOException e)
+        else if (!Files.exists(path))
         {
-            errors.add(new ConfigError(path.toString(), 0, "/", "cannot read config file: " + e));
-            return ConfigNode.root(path.toString());
+            problem = "no such config file";
         }
+        else
+        {
+            try
+            {
+                return parse(Files.readString(path), path.toString(), errors);
+            }
+            catch (final java.nio.file.AccessDeniedException e)
+            {
+                problem = "cannot read config file: permission denied";
+            }
+            catch (final java.nio.charset.CharacterCodingException e)
+            {
+                problem = "cannot read config file: it is not UTF-8 text";
+            }
+            catch (final IOException | OutOfMemoryError e)
+            {
+                problem = "cannot read config file: " + (e.getMessage() != null ? e.getMessage() : e.toString());
+            }
+        }
+        errors.add(new ConfigError(path.toString(), 0, "/", problem));
+        return ConfigNode.root(path.toString());
     }
 
     /** Parses YAML (or JSON, which is YAML) text. */
@@ -74,6 +121,7 @@ public final class YamlConfigLoader
         options.setAllowRecursiveKeys(false);
         options.setMaxAliasesForCollections(1000);
         options.setNestingDepthLimit(MAX_DEPTH);
+        options.setCodePointLimit(MAX_CODE_POINTS);
         final Yaml yaml = new Yaml(new SafeConstructor(options));
         final Node document;
         try
@@ -112,8 +160,36 @@ public final class YamlConfigLoader
             errors.add(new ConfigError(file, line(document), "/", "the top of a pipeline config must be a map"));
             return root;
         }
-        fill(root, mapping, new IdentityHashMap<>(), 0);
+        try
+        {
+            fill(root, mapping, new IdentityHashMap<>(), 0);
+        }
+        catch (final ExpansionBound e)
+        {
+            errors.add(new ConfigError(file, e.line, e.path, "the config expands to more than " +
+                MAX_EXPANDED_NODES + " values through its aliases and merges (an alias bomb?); not read further"));
+            return ConfigNode.root(file);
+        }
         return root;
+    }
+
+    /**
+     * Counts one expanded value, list item, map or merged key. An alias resolves to the node it names, so the line
+     * reported is the furthest one read so far: the line of the alias that crossed the bound, not of its anchor.
+     */
+    private void expand(final Node node, final ConfigNode owner, final String key)
+    {
+        final int at = line(node);
+        if (at >= siteLine)
+        {
+            siteLine = at;
+            siteOwner = owner;
+            siteKey = key;
+        }
+        if (++expanded > MAX_EXPANDED_NODES)
+        {
+            throw new ExpansionBound(siteLine, siteKey == null ? siteOwner.path() : pathOf(siteOwner, siteKey));
+        }
     }
 
     private void fill(final ConfigNode target, final MappingNode mapping, final IdentityHashMap<Node, Boolean> active,
@@ -130,6 +206,7 @@ public final class YamlConfigLoader
             final Node value = entry.getValue().getValueNode();
             // Errors about a node or value point at the line of its key: the line that names it.
             final int keyLine = line(entry.getValue().getKeyNode());
+            expand(value, target, key);
             if (value instanceof MappingNode child)
             {
                 requireCoreTag(child, Tag.MAP, target, key);
@@ -169,6 +246,7 @@ public final class YamlConfigLoader
                     {
                         for (final Map.Entry<String, NodeTuple> e : entries(target, mergedMap).entrySet())
                         {
+                            expand(one, target, null);
                             merged.putIfAbsent(e.getKey(), e.getValue());
                         }
                     }
@@ -211,6 +289,7 @@ public final class YamlConfigLoader
             int index = 0;
             for (final Node element : sequence.getValue())
             {
+                expand(element, owner, key + "[" + index + "]");
                 if (element instanceof MappingNode map)
                 {
                     requireCoreTag(map, Tag.MAP, owner, key + "[" + index + "]");

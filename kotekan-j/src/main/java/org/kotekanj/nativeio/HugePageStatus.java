@@ -17,6 +17,26 @@ public final class HugePageStatus
             " THP=" + transparentMode();
     }
 
+    /** Free pages of the reserved 2 MiB pool ({@code HugePages_Free}), or -1 if the kernel does not say. */
+    public static long freePages()
+    {
+        try
+        {
+            return Long.parseLong(meminfo("HugePages_Free"));
+        }
+        catch (final NumberFormatException e)
+        {
+            return -1;
+        }
+    }
+
+    /** What {@code hugepages: required} lacks, the same words whether {@code check} or a failed mapping finds it. */
+    public static String requiredMessage(final long pages)
+    {
+        return "hugepages: required needs " + pages + " free 2 MiB pages (" + read() +
+            "; raise /proc/sys/vm/nr_hugepages or use hugepages: auto)";
+    }
+
     public static String transparentMode()
     {
         try

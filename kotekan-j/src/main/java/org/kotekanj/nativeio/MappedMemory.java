@@ -50,9 +50,8 @@ public final class MappedMemory implements AutoCloseable
             }
             catch (final NativeException e)
             {
-                throw new NativeException(e.getMessage() + "; hugepages: required needs " + (mapped / HUGE_PAGE) +
-                    " free 2 MiB pages (" + HugePageStatus.read() + "; raise /proc/sys/vm/nr_hugepages or use" +
-                    " hugepages: auto)", e.errno());
+                throw new NativeException(e.getMessage() + "; " + HugePageStatus.requiredMessage(mapped / HUGE_PAGE),
+                    e.errno());
             }
         }
         else
@@ -83,6 +82,12 @@ public final class MappedMemory implements AutoCloseable
         {
             all.set(JAVA_BYTE, offset, (byte)0);
         }
+    }
+
+    /** The 2 MiB pages a {@code hugepages: required} mapping of {@code length} bytes takes from the pool. */
+    public static long hugePagesFor(final long length)
+    {
+        return Math.ceilDiv(length, HUGE_PAGE);
     }
 
     private static long roundUp(final long value, final long multiple)

@@ -10,7 +10,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The REST routes of the process. Stages and {@code kotekan_update_endpoint} blocks add their own, tagged with an
- * owner so that a daemon can remove a stopped pipeline's endpoints. Paths may hold {@code {name}} segments.
+ * owner so that a daemon can remove a stopped pipeline's endpoints. Paths may hold {@code {name}} segments, and the
+ * last segment may be {@code {name...}}, which takes the rest of the path (static files: {@code /ui/{file...}}).
  */
 public final class EndpointRegistry
 {
@@ -21,12 +22,23 @@ public final class EndpointRegistry
         {
             final String[] want = template.split("/");
             final String[] have = path.split("/");
-            if (want.length != have.length)
+            final boolean rest = want.length > 0 && want[want.length - 1].endsWith("...}");
+            if (rest ? have.length < want.length : want.length != have.length)
             {
                 return null;
             }
             final Map<String, String> params = new HashMap<>();
-            for (int i = 0; i < want.length; i++)
+            if (rest)
+            {
+                final String last = want[want.length - 1];
+                final String tail = String.join("/", java.util.Arrays.copyOfRange(have, want.length - 1, have.length));
+                if (tail.isEmpty())
+                {
+                    return null;
+                }
+                params.put(last.substring(1, last.length() - 4), tail);
+            }
+            for (int i = 0; i < (rest ? want.length - 1 : want.length); i++)
             {
                 if (want[i].startsWith("{") && want[i].endsWith("}"))
                 {

@@ -2,13 +2,31 @@ package org.kotekanj.rest;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** One HTTP request as handlers see it: method, path, path parameters ({@code /baseband/{id}}), query and body. */
+/**
+ * One HTTP request as handlers see it: method, path, path parameters ({@code /baseband/{id}}), query, body (already
+ * read, at most {@link RestServer#MAX_BODY_BYTES}) and headers (names case-insensitive).
+ */
 public record RestRequest(String method, String path, Map<String, String> pathParams, Map<String, String> query,
-    byte[] body)
+    byte[] body, Map<String, String> headers)
 {
+    public RestRequest
+    {
+        final TreeMap<String, String> caseless = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        caseless.putAll(headers);
+        headers = java.util.Collections.unmodifiableMap(caseless);
+    }
+
+    /** A request without headers (tests, internal calls). */
+    public RestRequest(final String method, final String path, final Map<String, String> pathParams,
+        final Map<String, String> query, final byte[] body)
+    {
+        this(method, path, pathParams, query, body, Map.of());
+    }
+
     public String bodyText()
     {
         return new String(body, StandardCharsets.UTF_8);
@@ -27,5 +45,11 @@ public record RestRequest(String method, String path, Map<String, String> pathPa
     public String pathParam(final String name)
     {
         return pathParams.get(name);
+    }
+
+    /** A request header's value (the first one if repeated), {@code null} if absent. */
+    public String header(final String name)
+    {
+        return headers.get(name);
     }
 }

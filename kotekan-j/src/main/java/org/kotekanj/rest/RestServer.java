@@ -3,65 +3,105 @@ package org.kotekanj.rest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.VirtualThreadPool;
 import org.kotekanj.log.Log;
 
 /**
- * The control and monitoring HTTP server (JDK {@link HttpServer}, one virtual thread per request), bound to
- * {@code 127.0.0.1:12048} by default like Kotekan's. Every failure is answered with a JSON error body; a handler's
- * exception never reaches the client as a stack trace.
+ * The control and monitoring HTTP server, bound to {@code 127.0.0.1:12048} by default like Kotekan's. It runs on
+ * Jetty 12 (core API, no servlets) so that every answer, including those to bytes that are not HTTP (a malformed
+ * request line, a negative {@code Content-Length}, oversized headers), is a JSON error body; a handler's exception
+ * or {@link Error} never reaches the client as a stack trace and never kills a server thread. The work a request can
+ * cause is bounded: at most {@link #MAX_THREADS} requests run at once (virtual threads), headers are at most
+ * {@link #MAX_HEADER_BYTES}, bodies at most {@link #MAX_BODY_BYTES}, idle connections close after 30 s.
  */
 public final class RestServer implements AutoCloseable
 {
     public static final int DEFAULT_PORT = 12048;
     public static final String DEFAULT_BIND = "127.0.0.1";
-    private static final int MAX_BODY = 16 * 1024 * 1024;
+    /** The largest request body read (a config POSTed to {@code /start}, a trigger); larger ones get a 413. */
+    public static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+    /** Request line plus headers; larger ones get a 431. */
+    public static final int MAX_HEADER_BYTES = 16 * 1024;
+    /** Requests (including open streams) served at once; the rest wait in the accept queue. */
+    public static final int MAX_THREADS = 64;
+    private static final int ACCEPT_QUEUE = 64;
+    private static final long IDLE_TIMEOUT_MS = 30_000;
 
     private final EndpointRegistry endpoints;
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final Server server;
+    private final ServerConnector connector;
+    private final java.util.List<RestFilter> filters = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Log log = Log.of("rest");
 
-    private RestServer(final EndpointRegistry endpoints, final HttpServer server)
+    private RestServer(final EndpointRegistry endpoints, final String bind, final int port)
     {
         this.endpoints = endpoints;
-        this.server = server;
+        final VirtualThreadPool threads = new VirtualThreadPool(MAX_THREADS);
+        threads.setName("kj-rest");
+        server = new Server(threads);
+        final HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(MAX_HEADER_BYTES);
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(bind);
+        connector.setPort(port);
+        connector.setAcceptQueueSize(ACCEPT_QUEUE);
+        connector.setIdleTimeout(IDLE_TIMEOUT_MS);
+        server.addConnector(connector);
+        server.setHandler(new Dispatcher());
+        server.setErrorHandler(new JsonErrorHandler());
+        server.setStopTimeout(1_000);
     }
 
     /** Binds and starts; port 0 picks a free port. */
     public static RestServer start(final String bind, final int port, final EndpointRegistry endpoints)
         throws IOException
     {
-        final HttpServer http = HttpServer.create(new InetSocketAddress(bind, port), 64);
-        final RestServer rest = new RestServer(endpoints, http);
-        http.createContext("/", rest::serve);
-        http.setExecutor(rest.executor);
-        http.start();
+        final RestServer rest = new RestServer(endpoints, bind, port);
+        try
+        {
+            rest.server.start();
+        }
+        catch (final Exception e)
+        {
+            rest.stopQuietly();
+            final Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IOException(cause.getMessage() != null ? cause.getMessage() : cause.toString(), e);
+        }
         rest.endpoints.add("GET", "/endpoints", "rest", "the endpoints this process serves", r -> rest.listEndpoints());
         return rest;
     }
 
     public int port()
     {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     public String address()
     {
-        return server.getAddress().getHostString() + ":" + port();
+        return connector.getHost() + ":" + port();
     }
 
     private RestResponse listEndpoints()
@@ -78,47 +118,47 @@ public final class RestServer implements AutoCloseable
         return RestResponse.ok(list);
     }
 
-    private void serve(final HttpExchange exchange) throws IOException
+    /** Routes every request through the {@link EndpointRegistry}; runs on a virtual thread and may block. */
+    private final class Dispatcher extends Handler.Abstract
     {
-        RestResponse response;
-        try
+        @Override
+        public boolean handle(final Request request, final Response response, final Callback callback)
         {
-            response = dispatch(exchange);
-        }
-        catch (final RestException e)
-        {
-            response = RestResponse.error(e.status(), e.getMessage(), e.field());
-        }
-        catch (final Exception | Error e)
-        {
-            log.error(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " failed: " + e);
-            response = RestResponse.error(500, "internal error: " + e.getClass().getSimpleName() +
-                (e.getMessage() != null ? ": " + e.getMessage() : ""), null);
-        }
-        try (exchange)
-        {
-            exchange.getResponseHeaders().set("Content-Type", response.contentType());
-            final byte[] body = "HEAD".equals(exchange.getRequestMethod()) ? new byte[0] : response.body();
-            exchange.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);
-            if (body.length > 0)
+            final String method = request.getMethod();
+            RestResponse answer;
+            try
             {
-                try (OutputStream out = exchange.getResponseBody())
-                {
-                    out.write(body);
-                }
+                answer = dispatch(request);
             }
+            catch (final RestException e)
+            {
+                answer = RestResponse.error(e.status(), e.getMessage(), e.field());
+            }
+            catch (final Exception | Error e)
+            {
+                // An Error (StackOverflowError, OutOfMemoryError from a hostile body) ends this request only.
+                log.error(method + " " + request.getHttpURI().getPath() + " failed: " + e);
+                answer = RestResponse.error(500, "internal error: " + e.getClass().getSimpleName() +
+                    (e.getMessage() != null ? ": " + e.getMessage() : ""), null);
+            }
+            send(answer, response, callback);
+            return true;
         }
     }
 
-    private RestResponse dispatch(final HttpExchange exchange) throws Exception
+    private RestResponse dispatch(final Request request) throws Exception
     {
-        final URI uri = exchange.getRequestURI();
-        String path = uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath();
+        String path = request.getHttpURI().getDecodedPath();
+        if (path == null || path.isEmpty())
+        {
+            path = "/";
+        }
         if (path.length() > 1 && path.endsWith("/"))
         {
             path = path.substring(0, path.length() - 1);
         }
-        final String method = exchange.getRequestMethod();
+        final String method = request.getMethod();
+        final Map<String, String> query = query(request.getHttpURI().getQuery());
         final EndpointRegistry.Match match = endpoints.find("HEAD".equals(method) ? "GET" : method, path);
         if (match == null)
         {
@@ -127,23 +167,76 @@ public final class RestServer implements AutoCloseable
             {
                 throw new RestException(404, "no endpoint " + path + " (GET /endpoints lists them)", null);
             }
-            exchange.getResponseHeaders().set("Allow", String.join(", ", allowed));
-            throw new RestException(405, method + " is not allowed on " + path + "; allowed: " +
-                String.join(", ", allowed), null);
+            return RestResponse.error(405, method + " is not allowed on " + path + "; allowed: " +
+                String.join(", ", allowed), null).withHeader("Allow", String.join(", ", allowed));
         }
-        final byte[] body = readBody(exchange.getRequestBody());
-        final RestRequest request = new RestRequest(method, path, match.params(), query(uri.getRawQuery()), body);
-        return match.endpoint().handler().handle(request);
+        final Map<String, String> headers = new LinkedHashMap<>();
+        for (final HttpField field : request.getHeaders())
+        {
+            headers.putIfAbsent(field.getName(), field.getValue());
+        }
+        final byte[] body = readBody(request);
+        final RestRequest restRequest = new RestRequest(method, path, match.params(), query, body, headers);
+        for (final RestFilter filter : filters)
+        {
+            final RestResponse stop = filter.filter(restRequest);
+            if (stop != null)
+            {
+                return stop;
+            }
+        }
+        return match.endpoint().handler().handle(restRequest);
     }
 
-    private static byte[] readBody(final InputStream in) throws IOException
+    /** Adds a filter that every routed request passes, in the order added, before its handler. */
+    public void addFilter(final RestFilter filter)
     {
-        final byte[] body = in.readNBytes(MAX_BODY + 1);
-        if (body.length > MAX_BODY)
+        filters.add(filter);
+    }
+
+    private static byte[] readBody(final Request request) throws IOException
+    {
+        if (request.getLength() > MAX_BODY_BYTES)
         {
-            throw new RestException(413, "request body larger than " + MAX_BODY + " bytes", null);
+            throw new RestException(413, "request body larger than " + MAX_BODY_BYTES + " bytes", null);
         }
-        return body;
+        try (InputStream in = Content.Source.asInputStream(request))
+        {
+            final byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (body.length > MAX_BODY_BYTES)
+            {
+                throw new RestException(413, "request body larger than " + MAX_BODY_BYTES + " bytes", null);
+            }
+            return body;
+        }
+    }
+
+    private void send(final RestResponse answer, final Response response, final Callback callback)
+    {
+        try
+        {
+            response.setStatus(answer.status());
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, answer.contentType());
+            answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+            if (answer.stream() != null)
+            {
+                try (OutputStream out = Content.Sink.asOutputStream(response))
+                {
+                    answer.stream().writeTo(out);
+                }
+            }
+            else
+            {
+                response.getHeaders().put(HttpHeader.CONTENT_LENGTH, answer.body().length);
+                Content.Sink.write(response, true, ByteBuffer.wrap(answer.body()));
+            }
+            callback.succeeded();
+        }
+        catch (final Exception | Error e)
+        {
+            // The client went away mid-stream, or a stream failed: the connection is closed, nothing else to say.
+            callback.failed(e);
+        }
     }
 
     private static Map<String, String> query(final String raw)
@@ -170,11 +263,58 @@ public final class RestServer implements AutoCloseable
         return params;
     }
 
+    /** Errors Jetty answers itself (bad request lines, header limits, protocol violations), as JSON bodies. */
+    private static final class JsonErrorHandler extends org.eclipse.jetty.server.handler.ErrorHandler
+    {
+        @Override
+        public boolean errorPageForMethod(final String method)
+        {
+            return true;
+        }
+
+        @Override
+        public boolean handle(final Request request, final Response response, final Callback callback)
+        {
+            final int status = request.getAttribute(ERROR_STATUS) instanceof Integer code ? code : response.getStatus();
+            final String message = request.getAttribute(ERROR_MESSAGE) instanceof String text ? text : null;
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.write(true, ByteBuffer.wrap(body(status, message)), callback);
+            return true;
+        }
+
+        @Override
+        public ByteBuffer badMessageError(final int status, final String reason,
+            final org.eclipse.jetty.http.HttpFields.Mutable fields)
+        {
+            fields.put(HttpHeader.CONTENT_TYPE, "application/json");
+            return ByteBuffer.wrap(body(status, reason));
+        }
+
+        private static byte[] body(final int status, final String reason)
+        {
+            final String phrase = HttpStatus.getMessage(status);
+            final String message = reason == null || reason.isBlank() || reason.equals(phrase) ?
+                phrase.toLowerCase(java.util.Locale.ROOT) : phrase.toLowerCase(java.util.Locale.ROOT) + ": " + reason;
+            return RestResponse.error(status, message, null).body();
+        }
+    }
+
+    private void stopQuietly()
+    {
+        try
+        {
+            server.stop();
+        }
+        catch (final Exception e)
+        {
+            log.warn("stopping the REST server: " + e);
+        }
+    }
+
     @Override
     public void close()
     {
-        server.stop(0);
-        executor.shutdownNow();
+        stopQuietly();
         endpoints.removeOwner("rest");
     }
 }

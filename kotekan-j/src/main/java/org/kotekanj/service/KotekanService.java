@@ -62,6 +62,12 @@ public final class KotekanService implements AutoCloseable
     public static KotekanService open(final ServiceOptions options, final StageRegistry stages, final boolean daemon)
         throws IOException
     {
+        final java.util.List<Path> reclaimed = CountersFile.reclaimDead(options.countersDirectory());
+        if (!reclaimed.isEmpty())
+        {
+            Log.of("kotekan-j").info("reclaimed " + reclaimed.size() + " counters file(s) of processes that are gone: " +
+                reclaimed.stream().map(p -> p.getFileName().toString()).toList());
+        }
         final CountersFile counters = CountersFile.create(options.countersDirectory(), options.instance(),
             CountersFile.DEFAULT_VALUES_LENGTH);
         final MetricsRegistry metrics = MetricsRegistry.mapped(counters);

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 
 import org.kotekanj.buffer.FrameBuffer;
 import org.kotekanj.buffer.FrameConsumer;
@@ -24,7 +23,9 @@ import org.kotekanj.config.ConfigValue;
 import org.kotekanj.config.StageConfig;
 import org.kotekanj.log.Log;
 import org.kotekanj.nativeio.CpuTopology;
+import org.kotekanj.nativeio.HugePageStatus;
 import org.kotekanj.nativeio.HugePages;
+import org.kotekanj.nativeio.MappedMemory;
 import org.kotekanj.status.MetricsRegistry;
 
 /**
@@ -47,6 +48,8 @@ public final class PipelineBuilder
     private final ConfigErrors errors;
     /** Buffers declared with sizes that have errors: stages naming them get no handle and no second error. */
     private final Set<String> unusableBuffers = new HashSet<>();
+    /** The {@code hugepages: required} settings of the buffers read, with the 2 MiB pages each maps. */
+    private final List<Map.Entry<ConfigValue, Long>> requiredHugePages = new ArrayList<>();
 
     private PipelineBuilder(final StageRegistry registry, final MetricsRegistry metrics, final CpuTopology topology,
         final ConfigErrors errors)
@@ -112,6 +115,14 @@ public final class PipelineBuilder
             if (!"json".equals(kind.raw()))
             {
                 errors.at(kind, "kotekan_update_endpoint must be \"json\", found " + kind.describeType());
+            }
+            for (final ConfigValue value : node.values())
+            {
+                // JSON has no NaN or infinity: a value served and updated over REST is a finite number.
+                if (value.raw() instanceof Double d && !Double.isFinite(d))
+                {
+                    errors.at(value, "an updatable value must be a finite number, found " + d);
+                }
             }
             updates.put(node.path(), new UpdateEndpoint(node));
         }
@@ -223,12 +234,12 @@ public final class PipelineBuilder
             kind = pools.get(poolName);
         }
         reportUnread(config, Set.of());
-        // A value that did not read already has its error; the 0 it read as is not the operator's.
-        if (numFrames < 1 && config.has("num_frames") && readsCleanly(node, c -> c.getInt("num_frames")))
+        // A value that did not read already has its error (StageConfig.error skips keys in error).
+        if (numFrames < 1)
         {
             config.error("num_frames", "must be at least 1, found " + numFrames);
         }
-        if (frameSize < 1 && config.has("frame_size") && readsCleanly(node, c -> c.getLong("frame_size")))
+        if (frameSize < 1)
         {
             config.error("frame_size", "must be positive, found " + frameSize);
         }
@@ -241,6 +252,11 @@ public final class PipelineBuilder
         {
             unusableBuffers.add(node.name());
             return null;
+        }
+        if (hugePages == HugePages.REQUIRED)
+        {
+            final long bytes = frameSize > Long.MAX_VALUE / numFrames ? Long.MAX_VALUE : frameSize * numFrames;
+            requiredHugePages.add(Map.entry(config.origin("hugepages"), MappedMemory.hugePagesFor(bytes)));
         }
         return new FrameBuffer(node.name(), numFrames, frameSize, hugePages, numaNode, kind);
     }
@@ -273,15 +289,9 @@ public final class PipelineBuilder
         return Math.max(1, (int)frames);
     }
 
-    private static boolean readsCleanly(final ConfigNode node, final Consumer<StageConfig> read)
-    {
-        final ConfigErrors scratch = new ConfigErrors();
-        read.accept(new StageConfig(node, scratch));
-        return scratch.isEmpty();
-    }
-
     private void checkMemory(final ConfigNode root, final Map<String, FrameBuffer> buffers)
     {
+        checkHugePages();
         long total = 0;
         for (final FrameBuffer buffer : buffers.values())
         {
@@ -295,6 +305,26 @@ public final class PipelineBuilder
         {
             errors.at(root, String.format("buffers need %.1f GiB but this machine has %.1f GiB of RAM",
                 total / (double)(1L << 30), ram / (double)(1L << 30)));
+        }
+    }
+
+    /**
+     * {@code hugepages: required} maps from the kernel's reserved pool, which {@code run} would find too small only
+     * when it maps: say so now, in the words the failed mapping uses, at the first such buffer.
+     */
+    private void checkHugePages()
+    {
+        long pages = 0;
+        for (final Map.Entry<ConfigValue, Long> required : requiredHugePages)
+        {
+            pages = required.getValue() > Long.MAX_VALUE - pages ? Long.MAX_VALUE : pages + required.getValue();
+        }
+        final long free = HugePageStatus.freePages();
+        if (!requiredHugePages.isEmpty() && free >= 0 && pages > free)
+        {
+            errors.at(requiredHugePages.get(0).getKey(), HugePageStatus.requiredMessage(pages) +
+                (requiredHugePages.size() > 1 ? " for the " + requiredHugePages.size() +
+                    " buffers with hugepages: required" : ""));
         }
     }
 
@@ -350,9 +380,11 @@ public final class PipelineBuilder
         }
         catch (final Exception | Error e)
         {
-            if (errors.size() == errorsBefore)
+            // A stage that trips over a stand-in value (a missing buffer, a value already in error) is a follow-on of
+            // an error already listed: one error per cause.
+            if (errors.size() == errorsBefore && !context.missingBuffer())
             {
-                config.error("cannot be configured: " + e);
+                config.error("cannot be configured: " + describeFailure(type, e));
             }
             return null;
         }
@@ -360,6 +392,17 @@ public final class PipelineBuilder
             stage.defaultIdleStrategy());
         reportUnread(config, STAGE_RUNTIME_KEYS);
         return new StageAgent(stage, type, context, pipeline, cpus, idle, mode, log);
+    }
+
+    /** A stage's own validation speaks the operator's words; anything else is a bug, named without Java internals. */
+    private static String describeFailure(final StageType type, final Throwable e)
+    {
+        if ((e instanceof IllegalArgumentException || e instanceof IllegalStateException) && e.getMessage() != null)
+        {
+            return e.getMessage();
+        }
+        return type.name() + " failed on this config with an internal error (" + e.getClass().getSimpleName() +
+            "); please report it with this config";
     }
 
     private void reportUnread(final StageConfig config, final Set<String> allowed)

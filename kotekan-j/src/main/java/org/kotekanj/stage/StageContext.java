@@ -46,6 +46,7 @@ public final class StageContext
     private final List<FrameProducer> producers = new ArrayList<>();
     private final List<FrameReader> readers = new ArrayList<>();
     private final List<StageEndpoint> endpoints = new ArrayList<>();
+    private boolean missingBuffer;
 
     public StageContext(final StageConfig config, final Map<String, FrameBuffer> buffers,
         final Map<String, UpdateEndpoint> updateEndpoints, final MetricsRegistry metrics, final Log log)
@@ -162,6 +163,7 @@ public final class StageContext
             final FrameBuffer buffer = buffers.get(name);
             if (buffer == null)
             {
+                missingBuffer = true;
                 if (unusableBuffers.contains(name))
                 {
                     continue;
@@ -183,6 +185,7 @@ public final class StageContext
 
     private void requireBufferKey(final String key)
     {
+        missingBuffer = true;
         if (config.origin(key) == null)
         {
             config.error("missing '" + key + "': the buffer this stage " + (key.startsWith("in") ? "reads" : "writes"));
@@ -259,6 +262,15 @@ public final class StageContext
             return;
         }
         endpoint.subscribe(path(), listener);
+    }
+
+    /**
+     * True if a buffer this stage asked for was not handed to it (missing, unknown or unusable; the error is already
+     * recorded): a stage that then fails to construct is a follow-on of that error, not a second problem.
+     */
+    public boolean missingBuffer()
+    {
+        return missingBuffer;
     }
 
     public List<FrameConsumer> consumers()

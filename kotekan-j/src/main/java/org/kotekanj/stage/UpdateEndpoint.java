@@ -100,6 +100,11 @@ public final class UpdateEndpoint
                 throw new RestException(400, "'" + entry.getKey() + "' must be " + withArticle(describe(current)) +
                     ", got " + describe(entry.getValue()), entry.getKey());
             }
+            final String outOfRange = outOfRange(current, entry.getValue());
+            if (outOfRange != null)
+            {
+                throw new RestException(400, "'" + entry.getKey() + "' must be " + outOfRange, entry.getKey());
+            }
             // An integer given for a decimal value stays decimal, or the value's type would change with it.
             next.set(entry.getKey(), current.isFloatingPointNumber() && entry.getValue().isIntegralNumber() ?
                 DoubleNode.valueOf(entry.getValue().asDouble()) : entry.getValue());
@@ -114,6 +119,23 @@ public final class UpdateEndpoint
         }
         values = next;
         return RestResponse.ok(values);
+    }
+
+    /**
+     * What the value must be if it cannot be held exactly by the type stages read it as (a 64-bit integer, a finite
+     * double), or {@code null}. JSON numbers have no range; a stage's {@code long} and {@code double} do.
+     */
+    private static String outOfRange(final JsonNode current, final JsonNode value)
+    {
+        if (current.isIntegralNumber() && !value.canConvertToLong())
+        {
+            return "an integer from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE + ", got " + value.asText();
+        }
+        if (value.isNumber() && !Double.isFinite(value.asDouble()))
+        {
+            return "a finite number, at most " + Double.MAX_VALUE + " in magnitude";
+        }
+        return null;
     }
 
     private static boolean sameType(final JsonNode a, final JsonNode b)

@@ -20,6 +20,7 @@ import org.agrona.concurrent.status.CountersReader;
 public final class CountersFile implements AutoCloseable
 {
     public static final int DEFAULT_VALUES_LENGTH = 8192 * CountersReader.COUNTER_LENGTH;
+    private static final long START_SLACK_MS = 2_000;
 
     private final Path path;
     private final MappedByteBuffer mapped;
@@ -162,10 +163,67 @@ public final class CountersFile implements AutoCloseable
         CountersFileDescriptor.heartbeatMs(header, System.currentTimeMillis());
     }
 
-    /** The owning process still runs. */
+    /**
+     * The owning process still runs: its pid is alive and that process started before this file was written (a
+     * younger process with the same pid got it reused after the owner died).
+     */
     public boolean isAlive()
     {
-        return ProcessHandle.of(pid()).map(ProcessHandle::isAlive).orElse(false);
+        return ownerAlive(pid(), startMs());
+    }
+
+    static boolean ownerAlive(final long pid, final long fileStartMs)
+    {
+        final ProcessHandle process = ProcessHandle.of(pid).orElse(null);
+        if (process == null || !process.isAlive())
+        {
+            return false;
+        }
+        // The start time the kernel reports is computed from the boot time: allow it some error.
+        return process.info().startInstant().map(start -> start.toEpochMilli() <= fileStartMs + START_SLACK_MS)
+            .orElse(true);
+    }
+
+    /**
+     * Deletes the counters files in {@code directory} whose owner is gone (killed, crashed: a process that exits
+     * normally deletes its own), as Aeron reclaims a dead driver's CnC file; returns what was deleted. Files that are
+     * not counters files, or not yet completely written, are left alone.
+     */
+    public static List<Path> reclaimDead(final Path directory)
+    {
+        final List<Path> reclaimed = new ArrayList<>();
+        if (!Files.isDirectory(directory))
+        {
+            return reclaimed;
+        }
+        try (Stream<Path> files = Files.list(directory))
+        {
+            for (final Path file : files.filter(p -> p.toString().endsWith(CountersFileDescriptor.SUFFIX)).toList())
+            {
+                if (isDead(file))
+                {
+                    Files.deleteIfExists(file);
+                    reclaimed.add(file);
+                }
+            }
+        }
+        catch (final IOException e)
+        {
+            // Another process reclaimed it first, or the directory is not ours to clean: nothing more to do.
+        }
+        return reclaimed;
+    }
+
+    private static boolean isDead(final Path file)
+    {
+        try (CountersFile counters = open(file))
+        {
+            return !counters.isAlive();
+        }
+        catch (final RuntimeException e)
+        {
+            return false;
+        }
     }
 
     @Override

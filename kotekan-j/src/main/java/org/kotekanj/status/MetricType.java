@@ -15,6 +15,8 @@ public final class MetricType
     public static final int HISTOGRAM_SUM = 6;
     public static final int HISTOGRAM_COUNT = 7;
     public static final int INTERNAL = 8;
+    /** A histogram's sum of durations, stored in nanoseconds and shown in seconds. */
+    public static final int HISTOGRAM_SUM_NANOS = 9;
 
     private MetricType()
     {
@@ -25,10 +27,16 @@ public final class MetricType
     {
         return switch (type)
         {
-            case GAUGE_NANOS -> value / 1e9;
+            case GAUGE_NANOS, HISTOGRAM_SUM_NANOS -> value / 1e9;
             case GAUGE_MILLIONTHS -> value / 1e6;
             default -> value;
         };
+    }
+
+    /** True for the types rendered as Prometheus series (not {@link #INTERNAL}). */
+    public static boolean isExported(final int type)
+    {
+        return type >= COUNTER && type <= HISTOGRAM_COUNT || type == HISTOGRAM_SUM_NANOS;
     }
 
     public static String prometheusType(final int type)
@@ -36,7 +44,7 @@ public final class MetricType
         return switch (type)
         {
             case COUNTER -> "counter";
-            case HISTOGRAM_BUCKET, HISTOGRAM_SUM, HISTOGRAM_COUNT -> "histogram";
+            case HISTOGRAM_BUCKET, HISTOGRAM_SUM, HISTOGRAM_COUNT, HISTOGRAM_SUM_NANOS -> "histogram";
             default -> "gauge";
         };
     }

@@ -13,7 +13,8 @@ import org.agrona.concurrent.status.CountersReader;
 /**
  * Where stages get their counters, gauges and histograms. Every series is an Agrona counter whose label is its
  * Prometheus series ({@code name{stage_name="/recv",...}}), so {@code GET /metrics} and {@code kotekan-j stat} read
- * the same values; only HdrHistogram latency histograms live on the heap.
+ * the same values; HdrHistogram latency histograms are recorded on the heap and published to counters on each
+ * sample.
  *
  * <p>Allocation is synchronized and happens at start-up; updating a counter is a single-writer ordered store.
  * Gauges that summarise (idle ratios, buffer fill) are refreshed by {@link #sample()}, which the runtime calls about
@@ -80,11 +81,29 @@ public final class MetricsRegistry implements AutoCloseable
         return allocate(MetricType.GAUGE_MILLIONTHS, name, stageName, labels);
     }
 
+    /** An HdrHistogram of durations, published to the counters file on every {@link #sample()}. */
     public LatencyHistogram latencyHistogram(final String name, final String stageName, final String... labels)
     {
-        final LatencyHistogram histogram = new LatencyHistogram(name, labelText(stageName, labels));
+        final AtomicCounter[] buckets = new AtomicCounter[LatencyHistogram.BOUNDS_NS.length + 1];
+        for (int i = 0; i < buckets.length; i++)
+        {
+            buckets[i] = allocate(MetricType.HISTOGRAM_BUCKET, name + "_bucket", stageName,
+                withLe(labels, LatencyHistogram.bucketLabel(i)));
+        }
+        final LatencyHistogram histogram = new LatencyHistogram(name, buckets,
+            allocate(MetricType.HISTOGRAM_SUM_NANOS, name + "_sum", stageName, labels),
+            allocate(MetricType.HISTOGRAM_COUNT, name + "_count", stageName, labels));
         histograms.add(histogram);
         return histogram;
+    }
+
+    private static String[] withLe(final String[] labels, final String le)
+    {
+        final String[] withLe = new String[labels.length + 2];
+        System.arraycopy(labels, 0, withLe, 0, labels.length);
+        withLe[labels.length] = "le";
+        withLe[labels.length + 1] = le;
+        return withLe;
     }
 
     /** A histogram of small integers with the given inclusive upper bounds (plus an overflow bucket). */
@@ -94,11 +113,8 @@ public final class MetricsRegistry implements AutoCloseable
         final AtomicCounter[] buckets = new AtomicCounter[bounds.length + 1];
         for (int i = 0; i <= bounds.length; i++)
         {
-            final String[] withLe = new String[labels.length + 2];
-            System.arraycopy(labels, 0, withLe, 0, labels.length);
-            withLe[labels.length] = "le";
-            withLe[labels.length + 1] = i < bounds.length ? Long.toString(bounds[i]) : "+Inf";
-            buckets[i] = allocate(MetricType.HISTOGRAM_BUCKET, name + "_bucket", stageName, withLe);
+            buckets[i] = allocate(MetricType.HISTOGRAM_BUCKET, name + "_bucket", stageName,
+                withLe(labels, i < bounds.length ? Long.toString(bounds[i]) : "+Inf"));
         }
         return new BucketHistogram(bounds.clone(), buckets,
             allocate(MetricType.HISTOGRAM_SUM, name + "_sum", stageName, labels),
@@ -118,36 +134,22 @@ public final class MetricsRegistry implements AutoCloseable
         {
             sampler.run();
         }
+        for (final LatencyHistogram histogram : histograms)
+        {
+            histogram.publish();
+        }
         if (file != null)
         {
             file.heartbeat();
         }
     }
 
-    /** The Prometheus text exposition of every series. */
+    /** The Prometheus text exposition of every series: what {@code kotekan-j stat --prometheus} prints. */
     public String prometheus()
     {
         sample();
         final StringBuilder out = new StringBuilder(16 * 1024);
         PrometheusWriter.write(counters, out);
-        final List<String> seen = new ArrayList<>();
-        for (final LatencyHistogram histogram : histograms)
-        {
-            if (!seen.contains(histogram.name()))
-            {
-                seen.add(histogram.name());
-                out.append("# HELP ").append(histogram.name()).append(' ')
-                    .append(MetricNames.help(histogram.name())).append('\n');
-                out.append("# TYPE ").append(histogram.name()).append(" histogram\n");
-                for (final LatencyHistogram same : histograms)
-                {
-                    if (same.name().equals(histogram.name()))
-                    {
-                        same.writePrometheus(out);
-                    }
-                }
-            }
-        }
         return out.toString();
     }
 

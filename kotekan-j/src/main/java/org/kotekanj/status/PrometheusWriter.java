@@ -10,7 +10,8 @@ import org.agrona.concurrent.status.CountersReader;
 
 /**
  * Renders the counters of a {@link CountersReader} (this process's, or another's through its counters file) in the
- * Prometheus text exposition format: one {@code # TYPE} per family, bucket counters made cumulative.
+ * Prometheus text exposition format: one {@code # TYPE} per family, bucket counters made cumulative. {@link #samples}
+ * gives the same values as a list, for {@code kotekan-j stat}'s plain listing.
  */
 public final class PrometheusWriter
 {
@@ -18,49 +19,53 @@ public final class PrometheusWriter
     {
     }
 
-    private record Series(String label, int type, long value)
+    /** One series as Prometheus shows it: its label text ({@code name{labels}}), family, type and scaled value. */
+    public record Sample(String label, String family, int type, double value)
     {
+        /** The value as the exposition prints it: integers without a fraction. */
+        public String text()
+        {
+            return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long)value) :
+                Double.toString(value);
+        }
+    }
+
+    /** Every exported series, grouped by family in first-seen order, buckets cumulative. */
+    public static List<Sample> samples(final CountersReader reader)
+    {
+        final Map<String, List<Sample>> families = new LinkedHashMap<>();
+        final Map<String, Long> cumulative = new HashMap<>();
+        reader.forEach((value, id, label) ->
+        {
+            final int type = reader.getCounterTypeId(id);
+            if (!MetricType.isExported(type))
+            {
+                return;
+            }
+            final long shown = type == MetricType.HISTOGRAM_BUCKET ?
+                cumulative.merge(withoutLe(label), value, Long::sum) : value;
+            final String family = family(label, type);
+            families.computeIfAbsent(family, k -> new ArrayList<>())
+                .add(new Sample(label, family, type, MetricType.scaled(type, shown)));
+        });
+        final List<Sample> all = new ArrayList<>();
+        families.values().forEach(all::addAll);
+        return all;
     }
 
     public static void write(final CountersReader reader, final StringBuilder out)
     {
-        final Map<String, List<Series>> families = new LinkedHashMap<>();
-        reader.forEach((value, id, label) ->
+        String family = null;
+        for (final Sample sample : samples(reader))
         {
-            final int type = reader.getCounterTypeId(id);
-            if (type < MetricType.COUNTER || type > MetricType.HISTOGRAM_COUNT)
+            if (!sample.family().equals(family))
             {
-                return;
+                family = sample.family();
+                out.append("# HELP ").append(family).append(' ').append(MetricNames.help(family)).append('\n');
+                out.append("# TYPE ").append(family).append(' ').append(MetricType.prometheusType(sample.type()))
+                    .append('\n');
             }
-            families.computeIfAbsent(family(label, type), k -> new ArrayList<>()).add(new Series(label, type, value));
-        });
-        for (final Map.Entry<String, List<Series>> family : families.entrySet())
-        {
-            final int type = family.getValue().get(0).type();
-            out.append("# HELP ").append(family.getKey()).append(' ').append(MetricNames.help(family.getKey()))
-                .append('\n');
-            out.append("# TYPE ").append(family.getKey()).append(' ').append(MetricType.prometheusType(type))
-                .append('\n');
-            final Map<String, Long> cumulative = new HashMap<>();
-            for (final Series series : family.getValue())
-            {
-                long value = series.value();
-                if (series.type() == MetricType.HISTOGRAM_BUCKET)
-                {
-                    value = cumulative.merge(withoutLe(series.label()), value, Long::sum);
-                }
-                out.append(series.label()).append(' ');
-                final double scaled = MetricType.scaled(series.type(), value);
-                if (scaled == Math.rint(scaled) && Math.abs(scaled) < 1e15)
-                {
-                    out.append((long)scaled);
-                }
-                else
-                {
-                    out.append(scaled);
-                }
-                out.append('\n');
-            }
+            out.append(sample.label()).append(' ').append(sample.text()).append('\n');
         }
     }
 
@@ -72,7 +77,7 @@ public final class PrometheusWriter
         return switch (type)
         {
             case MetricType.HISTOGRAM_BUCKET -> strip(name, "_bucket");
-            case MetricType.HISTOGRAM_SUM -> strip(name, "_sum");
+            case MetricType.HISTOGRAM_SUM, MetricType.HISTOGRAM_SUM_NANOS -> strip(name, "_sum");
             case MetricType.HISTOGRAM_COUNT -> strip(name, "_count");
             default -> name;
         };

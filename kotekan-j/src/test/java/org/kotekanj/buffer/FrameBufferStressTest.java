@@ -27,6 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FrameBufferStressTest
 {
     private static final long RUN_NANOS = 1_000_000_000L;
+    /** How long consumers may take to drain and see the end of stream once the producers stop. */
+    private static final long DRAIN_NANOS = 10_000_000_000L;
     private static final int WORDS = 8;
 
     private final AtomicReference<String> violation = new AtomicReference<>();
@@ -83,7 +85,7 @@ class FrameBufferStressTest
             {
                 final int index = c;
                 threads.add(Thread.ofPlatform().name("consumer-" + c).start(() ->
-                    consumed[index] = consume(consumers.get(index), index, producerCount)));
+                    consumed[index] = consume(consumers.get(index), index, producerCount, deadline + DRAIN_NANOS)));
             }
             for (final Thread thread : threads)
             {
@@ -150,7 +152,7 @@ class FrameBufferStressTest
         return producer.publishedSequence();
     }
 
-    private long consume(final FrameConsumer consumer, final int index, final int producerCount)
+    private long consume(final FrameConsumer consumer, final int index, final int producerCount, final long deadline)
     {
         final SplittableRandom random = new SplittableRandom(100 + index);
         final int numFrames = consumer.buffer().numFrames();
@@ -180,6 +182,11 @@ class FrameBufferStressTest
             else if (acquired == released && consumer.isEndOfStream())
             {
                 return released;
+            }
+            else if (System.nanoTime() > deadline)
+            {
+                violation.compareAndSet(null, "consumer " + index + " saw no end of stream " +
+                    DRAIN_NANOS / 1_000_000 + " ms after the producers stopped");
             }
             else
             {

@@ -2,11 +2,14 @@ package org.kotekanj.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CheckCommandTest
 {
@@ -89,5 +92,54 @@ class CheckCommandTest
         final Cli.Result result = Cli.run("check", file);
         assertEquals(1, result.exitCode());
         assertEquals(file + ": /: no such config file\n1 error; not started\n", result.out());
+    }
+
+    @Test
+    void shouldFailAnAliasBombAtOnceWithFileAndLine() throws Exception
+    {
+        final String file = write("bomb.yaml", org.kotekanj.config.HostileConfigs.LIST_ALIAS_BOMB);
+        // 69 s into an OutOfMemoryError before the expansion bound; the deadline only keeps a failure short.
+        final Cli.Result result = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Cli.run("check", file));
+        assertEquals(1, result.exitCode(), result.out() + result.err());
+        assertTrue(result.out().startsWith(file + ":"), result.out());
+        assertTrue(result.out().contains("the config expands to more than 100000 values through its aliases"),
+            result.out());
+        assertTrue(result.out().endsWith("1 error; not started\n"), result.out());
+    }
+
+    @Test
+    void shouldSayADirectoryIsNotAConfigFile() throws Exception
+    {
+        final Cli.Result result = Cli.run("check", dir.toString());
+        assertEquals(1, result.exitCode());
+        assertEquals(dir + ": /: is a directory, not a config file\n1 error; not started\n", result.out());
+        final Cli.Result missing = Cli.run("check", dir.resolve("none.yaml").toString());
+        assertEquals(dir.resolve("none.yaml") + ": /: no such config file\n1 error; not started\n", missing.out());
+    }
+
+    @Test
+    void shouldFailHugepagesRequiredWithoutEnoughReservedPagesAsRunWould() throws Exception
+    {
+        final long free = org.kotekanj.nativeio.HugePageStatus.freePages();
+        assertTrue(free >= 0, "this machine reports HugePages_Free in /proc/meminfo");
+        // One frame one page larger than the free pool: never fits, whatever this machine has reserved.
+        final String file = write("huge.yaml", """
+            num_frames: 1
+            frame_size: %d
+            source: {kotekan_stage: SequenceSource, out_buf: buf}
+            sink: {kotekan_stage: SequenceSink, in_buf: buf}
+            buf:
+              kotekan_buffer: standard
+              hugepages: required
+            """.formatted((free + 1) * (2L << 20)));
+        final Cli.Result result = Cli.run("check", file);
+        assertEquals(1, result.exitCode(), result.out());
+        assertTrue(result.out().startsWith(file + ":7: /buf/hugepages: hugepages: required needs " + (free + 1) +
+            " free 2 MiB pages (HugePages_Total="), result.out());
+        assertTrue(result.out().contains("; raise /proc/sys/vm/nr_hugepages or use hugepages: auto)\n"), result.out());
+        // run says the same when the mapping fails (its message is checked in LibcTest).
+        final Cli.Result run = Cli.run("run", file, "--no-rest", "--counters-dir", dir.resolve("c").toString());
+        assertEquals(1, run.exitCode(), run.err());
+        assertTrue(run.err().contains("hugepages: required needs " + (free + 1) + " free 2 MiB pages"), run.err());
     }
 }

@@ -54,7 +54,7 @@ final class KotekanProcess implements AutoCloseable
     {
         if (!process.waitFor(seconds, TimeUnit.SECONDS))
         {
-            process.destroyForcibly().waitFor();
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             throw new AssertionError("kotekan-j did not exit in " + seconds + " s:\n" + output());
         }
         return process.exitValue();

@@ -86,4 +86,15 @@ class ExpressionTest
         assertEquals("unexpected '$' in expression \"$x\"", error("$x"));
         assertEquals("% needs integers in expression \"gain % 2\"", error("gain % 2"));
     }
+
+    @Test
+    void shouldRefuseExpressionsNestedBeyondTheBoundInsteadOfOverflowingTheStack()
+    {
+        final String deep = "(".repeat(100_000) + "1" + ")".repeat(100_000);
+        assertEquals("expression nests deeper than 64 levels",
+            assertThrows(ExpressionException.class, () -> Expression.evaluate(deep, name -> null)).getMessage());
+        assertEquals("expression nests deeper than 64 levels", assertThrows(ExpressionException.class,
+            () -> Expression.evaluate("-".repeat(100_000) + "1", name -> null)).getMessage());
+        assertEquals(3L, Expression.evaluate("(".repeat(30) + "3" + ")".repeat(30), name -> null));
+    }
 }

@@ -2,6 +2,7 @@ package org.kotekanj.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class YamlConfigLoaderTest
@@ -237,7 +239,41 @@ class YamlConfigLoaderTest
         Files.writeString(file, "x: 1\n");
         assertEquals(1L, YamlConfigLoader.load(file, errors).own("x").raw());
         YamlConfigLoader.load(dir.resolve("missing.yaml"), errors);
-        assertEquals(1, errors.size());
-        assertTrue(errors.list().get(0).message().startsWith("cannot read config file: "));
+        YamlConfigLoader.load(dir, errors);
+        assertEquals(List.of(dir.resolve("missing.yaml") + ": /: no such config file",
+            dir + ": /: is a directory, not a config file"), errorTexts());
+    }
+
+    @Test
+    void shouldStopExpandingAliasBombsAtTheBoundWithTheLineOfTheAlias()
+    {
+        // Before the bound these ran for minutes into an OutOfMemoryError; the deadline only keeps a failure short.
+        for (final String bomb : List.of(HostileConfigs.LIST_ALIAS_BOMB, HostileConfigs.MAP_ALIAS_BOMB,
+            HostileConfigs.MERGE_BOMB))
+        {
+            final ConfigErrors bombErrors = new ConfigErrors();
+            assertTimeoutPreemptively(Duration.ofSeconds(20), () -> YamlConfigLoader.parse(bomb, "bomb.yaml",
+                bombErrors));
+            assertEquals(1, bombErrors.size(), bombErrors.list().toString());
+            final ConfigError error = bombErrors.list().get(0);
+            assertEquals("bomb.yaml", error.file());
+            assertTrue(error.line() >= 2 && error.line() <= 9, error.toString());
+            assertEquals("the config expands to more than " + YamlConfigLoader.MAX_EXPANDED_NODES +
+                " values through its aliases and merges (an alias bomb?); not read further", error.message());
+        }
+    }
+
+    @Test
+    void shouldStillExpandModestAliasUse()
+    {
+        final ConfigNode root = parse("""
+            base: &base {num_frames: 4, cpus: &cpus [0, 1, 2, 3]}
+            s1: {<<: *base, cpus: *cpus}
+            s2: {<<: *base}
+            many: [*cpus, *cpus, *cpus, *cpus, *cpus, *cpus, *cpus, *cpus]
+            """);
+        assertTrue(errors.isEmpty(), errorTexts().toString());
+        assertEquals(4L, root.child("s2").own("num_frames").raw());
+        assertEquals(8, ((List<?>)root.own("many").raw()).size());
     }
 }

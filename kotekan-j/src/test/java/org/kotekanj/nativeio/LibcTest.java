@@ -22,7 +22,7 @@ class LibcTest
             Libc.pinCurrentThread(new int[] {cpu});
             seen.set(Libc.currentThreadAffinity());
         });
-        thread.join();
+        assertTrue(thread.join(java.time.Duration.ofSeconds(10)), "the pinned thread did not finish");
         assertArrayEquals(new int[] {cpu}, seen.get());
         assertArrayEquals(all, Libc.currentThreadAffinity());
     }
@@ -42,7 +42,7 @@ class LibcTest
                 failure.set(t);
             }
         });
-        thread.join();
+        assertTrue(thread.join(java.time.Duration.ofSeconds(10)), "the failing thread did not finish");
         final NativeException error = (NativeException)failure.get();
         assertEquals(22, error.errno());
         assertEquals("sched_setaffinity failed: Invalid argument (errno 22)", error.getMessage());

@@ -44,4 +44,16 @@ class EndpointRegistryTest
         registry.removeOwner("pipeline@1");
         assertEquals(List.of("/status"), registry.list().stream().map(EndpointRegistry.Endpoint::template).toList());
     }
+
+    @Test
+    void shouldLetALastRestSegmentTakeTheRestOfThePath()
+    {
+        registry.add("GET", "/ui/{file...}", "ops", "static files", NONE);
+        registry.add("GET", "/ui/index", "ops", "the index", NONE);
+        assertEquals(Map.of("file", "js/app.js"), registry.find("GET", "/ui/js/app.js").params());
+        assertEquals(Map.of("file", "style.css"), registry.find("GET", "/ui/style.css").params());
+        assertEquals("/ui/index", registry.find("GET", "/ui/index").endpoint().template());
+        assertNull(registry.find("GET", "/ui"));
+        assertNull(registry.find("GET", "/other/x"));
+    }
 }

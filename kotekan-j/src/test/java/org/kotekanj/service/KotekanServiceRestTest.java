@@ -84,6 +84,7 @@ class KotekanServiceRestTest
     private Answer send(final String method, final String path, final String body) throws Exception
     {
         final HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.restPort() + path))
+            .timeout(java.time.Duration.ofSeconds(30))
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody() :
                 HttpRequest.BodyPublishers.ofString(body))
             .build();
@@ -97,6 +98,7 @@ class KotekanServiceRestTest
     {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", service.restPort()))
         {
+            socket.setSoTimeout(10_000);
             socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
             return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
@@ -241,9 +243,10 @@ class KotekanServiceRestTest
         assertError(send("POST", "/start", "x: 1"), 404, "no endpoint /start (GET /endpoints lists them)");
         assertError(send("POST", "/controlled/crash", "{}"), 500,
             "internal error: IllegalArgumentException: handler bug");
-        // The JDK's HttpServer answers a request line that is not a URI itself, before any handler runs.
+        // Bytes that are not HTTP are answered in JSON too (RestServerTest tries many more).
         final String raw = rawRequest("GET /status?x=%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         assertTrue(raw.startsWith("HTTP/1.1 400 "), raw);
+        assertTrue(raw.contains("\"error\" : \"malformed query string: "), raw);
         assertFalse(raw.contains("\tat "), raw);
         final Answer head = send("HEAD", "/status", null);
         assertEquals(200, head.status());
@@ -332,5 +335,50 @@ class KotekanServiceRestTest
             assertTrue(System.nanoTime() < deadline, "stages still open: " + stages);
             Thread.sleep(10);
         }
+    }
+
+    @Test
+    void shouldAnswerAnAliasBombPostedToADaemonWith400AndStayUp() throws Exception
+    {
+        open(true);
+        for (final String bomb : List.of(org.kotekanj.config.HostileConfigs.LIST_ALIAS_BOMB,
+            org.kotekanj.config.HostileConfigs.MAP_ALIAS_BOMB, org.kotekanj.config.HostileConfigs.MERGE_BOMB))
+        {
+            // Before the bound this killed the server's dispatcher: every later request went unanswered.
+            final Answer answer = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(30), () -> send("POST", "/start", bomb));
+            assertEquals(400, answer.status(), answer.body());
+            assertEquals("the config cannot run: 1 error(s)", answer.json().path("error").asText());
+            assertTrue(answer.json().path("errors").path(0).asText().startsWith("POST /start:"), answer.body());
+            assertEquals("idle", get("/status").json().path("state").asText());
+        }
+    }
+
+    @Test
+    void shouldRejectIntegersBeyond64BitsAndNumbersThatAreNotFinite() throws Exception
+    {
+        startPipeline();
+        final String initial = get("/updatable_config/gains").json().toString();
+        final Answer huge = send("POST", "/updatable_config/gains", "{\"frames\": 99999999999999999999}");
+        assertError(huge, 400, "'frames' must be an integer from -9223372036854775808 to 9223372036854775807, " +
+            "got 99999999999999999999");
+        assertEquals("frames", huge.json().path("field").asText());
+        for (final String beyond : List.of("1e400", "-1e400", "99999999999999999999e300"))
+        {
+            final Answer answer = send("POST", "/updatable_config/gains", "{\"gain\": " + beyond + "}");
+            assertError(answer, 400, "'gain' must be a finite number, at most 1.7976931348623157E308 in magnitude");
+            assertEquals("gain", answer.json().path("field").asText());
+        }
+        for (final String notJson : List.of("NaN", "Infinity", "-Infinity"))
+        {
+            final Answer answer = send("POST", "/updatable_config/gains", "{\"gain\": " + notJson + "}");
+            assertEquals(400, answer.status(), answer.body());
+            assertTrue(answer.json().path("error").asText().startsWith("malformed JSON: "), answer.body());
+        }
+        assertEquals(initial, get("/updatable_config/gains").json().toString(), "rejected updates change nothing");
+        assertFalse(get("/updatable_config/gains").body().contains("Infinity"));
+        final Answer max = send("POST", "/updatable_config/gains", "{\"frames\": 9223372036854775807}");
+        assertEquals(200, max.status(), max.body());
+        assertEquals(Long.MAX_VALUE, max.json().path("frames").asLong());
     }
 }

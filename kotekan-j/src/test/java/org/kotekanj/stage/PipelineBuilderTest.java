@@ -331,6 +331,20 @@ class PipelineBuilderTest
     }
 
     @Test
+    void shouldReportUpdatableValuesThatJsonCannotCarry()
+    {
+        assertEquals(List.of(
+            "p.yaml:3: /gains/gain: an updatable value must be a finite number, found Infinity",
+            "p.yaml:4: /gains/offset: an updatable value must be a finite number, found NaN"), check("""
+                gains:
+                  kotekan_update_endpoint: json
+                  gain: .inf
+                  offset: .nan
+                control: {kotekan_stage: ControlledStage, updatable: gains}
+                """));
+    }
+
+    @Test
     void shouldListEveryErrorOfAConfigAtOnceInFileOrder()
     {
         final List<String> all = check("""
@@ -382,5 +396,27 @@ class PipelineBuilderTest
             "p.yaml:25: /spare: buffer spare is unused: no stage reads or writes it",
             "p.yaml:29: /broken/frame_size: expected an integer, found string \"num_elements * 8\": no value named " +
                 "'num_elements' is set on /broken or above"), all);
+    }
+
+    @Test
+    void shouldReportOneErrorPerCauseInTheOperatorsWordsWithoutFollowOns()
+    {
+        assertEquals(List.of(
+            "p.yaml:4: /bad/num_frames: must be at least 1, found 0",
+            "p.yaml:6: /b: missing 'samples_per_frame' (an integer): set it here or on a node above",
+            "p.yaml:9: /c: cannot be configured: UncheckedSource failed on this config with an internal error " +
+                "(NullPointerException); please report it with this config"), check("""
+            num_frames: 4
+            frame_size: 64
+            a: {kotekan_stage: UncheckedSource, out_buf: bad, samples_per_frame: 8}
+            bad: {kotekan_buffer: standard, num_frames: 0}
+            sa: {kotekan_stage: SequenceSink, in_buf: bad}
+            b: {kotekan_stage: UncheckedSource, out_buf: good}
+            good: {kotekan_buffer: standard}
+            sb: {kotekan_stage: SequenceSink, in_buf: good}
+            c: {kotekan_stage: UncheckedSource, out_buf: good2, samples_per_frame: 8, crash: true}
+            good2: {kotekan_buffer: standard}
+            sc: {kotekan_stage: SequenceSink, in_buf: good2}
+            """));
     }
 }

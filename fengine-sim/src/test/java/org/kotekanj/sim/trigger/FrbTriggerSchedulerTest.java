@@ -2,6 +2,7 @@ package org.kotekanj.sim.trigger;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,7 @@ import org.kotekanj.sim.signal.FrbPulse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -28,6 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FrbTriggerSchedulerTest
 {
     private static final long LATENCY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** How long any wait here may take: the trigger settles within its latency plus two seconds. */
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
 
     @TempDir
     Path dir;
@@ -45,8 +49,10 @@ class FrbTriggerSchedulerTest
                  FrbTriggerScheduler trigger = new FrbTriggerScheduler(config.frbTrigger(), outcomes::add))
             {
                 int calls = 0;
+                final long deadline = System.nanoTime() + DEADLINE.toNanos();
                 while (!run.isFinished())
                 {
+                    assertTrue(System.nanoTime() < deadline, "the run did not finish within " + DEADLINE);
                     final long before = System.nanoTime();
                     final boolean sentBefore = run.hasSent(600);
                     run.doWork();
@@ -59,10 +65,7 @@ class FrbTriggerSchedulerTest
                         assertEquals(5, calls, "step 300 holds seq 600: the fifth call of 64 steps");
                     }
                 }
-                while (!trigger.isSettled())
-                {
-                    Thread.sleep(5);
-                }
+                awaitSettled(trigger, DEADLINE);
             }
 
             final TriggerNode.Received post = node.next(0);
@@ -114,11 +117,7 @@ class FrbTriggerSchedulerTest
                 run.doWork();
                 trigger.afterSend(run);
                 run.requestStop();
-                while (!run.isFinished())
-                {
-                    run.doWork();
-                    trigger.afterSend(run);
-                }
+                driveToEnd(run, trigger);
 
                 assertFalse(trigger.isPosted());
                 assertTrue(trigger.isSettled());
@@ -135,18 +134,60 @@ class FrbTriggerSchedulerTest
         try (SimulatorRun run = SimulatorRun.open(config, false);
              FrbTriggerScheduler trigger = new FrbTriggerScheduler(config.frbTrigger(), outcomes::add))
         {
-            while (!run.isFinished())
-            {
-                run.doWork();
-                trigger.afterSend(run);
-            }
-            while (!trigger.isSettled())
-            {
-                Thread.sleep(5);
-            }
+            driveToEnd(run, trigger);
+            awaitSettled(trigger, DEADLINE);
         }
         assertEquals(1, outcomes.size(), outcomes.toString());
         return outcomes.getFirst();
+    }
+
+    @Test
+    void shouldFailAWaitAtItsDeadlineInsteadOfHanging() throws Exception
+    {
+        // A node that takes the connection and never answers: the trigger stays unsettled for its latency + 2 s.
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
+        {
+            final SimulatorConfig config = config(URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/"), 100);
+            try (SimulatorRun run = SimulatorRun.open(config, false);
+                 FrbTriggerScheduler trigger = new FrbTriggerScheduler(config.frbTrigger(), outcomes::add))
+            {
+                driveToEnd(run, trigger);
+                assertTrue(trigger.isPosted());
+                final long start = System.nanoTime();
+                final AssertionError error = assertThrows(AssertionError.class,
+                    () -> awaitSettled(trigger, Duration.ofMillis(100)));
+                assertEquals("the trigger did not settle within PT0.1S", error.getMessage());
+                assertTrue(System.nanoTime() - start < DEADLINE.toNanos());
+            }
+        }
+    }
+
+    /** Sends the whole run, handing each step to the trigger; fails if it does not end by the deadline. */
+    private static void driveToEnd(final SimulatorRun run, final FrbTriggerScheduler trigger)
+        throws java.io.IOException
+    {
+        final long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (!run.isFinished())
+        {
+            assertTrue(System.nanoTime() < deadline, "the run did not finish within " + DEADLINE);
+            run.doWork();
+            trigger.afterSend(run);
+        }
+    }
+
+    /** Waits for the trigger's outcome; fails (rather than hangs) if it has none by {@code limit}. */
+    private static void awaitSettled(final FrbTriggerScheduler trigger, final Duration limit)
+        throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + limit.toNanos();
+        while (!trigger.isSettled())
+        {
+            if (System.nanoTime() >= deadline)
+            {
+                throw new AssertionError("the trigger did not settle within " + limit);
+            }
+            Thread.sleep(5);
+        }
     }
 
     private SimulatorConfig config(final URI url, final long t0Seq)

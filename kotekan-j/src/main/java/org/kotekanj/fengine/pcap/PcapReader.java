@@ -9,6 +9,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
+import org.kotekanj.log.Log;
+
 import static org.kotekanj.fengine.pcap.PcapDescriptor.RECORD_HEADER_LENGTH;
 
 /**
@@ -22,6 +24,7 @@ public final class PcapReader implements AutoCloseable
     private static final int BUFFER_BYTES = 1 << 20;
     private static final int MAX_RECORD = BUFFER_BYTES - RECORD_HEADER_LENGTH;
 
+    private final Log log = Log.of("pcap");
     private final Path path;
     private final FileChannel channel;
     private final ByteBuffer buffer;
@@ -32,6 +35,7 @@ public final class PcapReader implements AutoCloseable
     private int limit;
     private boolean endOfFile;
     private long skipped;
+    private long truncatedRecords;
     private long records;
     private long timestampNanos;
     private int srcAddress;
@@ -110,7 +114,8 @@ public final class PcapReader implements AutoCloseable
     /**
      * Advances to the next UDP/IPv4 datagram.
      *
-     * @return false at the end of the file (a record cut short by the end of the file counts as the end).
+     * @return false at the end of the file. A record cut short by the end of the file (a capture stopped or copied
+     *     mid-write) also ends it, with one warning, and is counted in {@link #truncatedRecords()}.
      */
     public boolean next() throws IOException
     {
@@ -118,7 +123,7 @@ public final class PcapReader implements AutoCloseable
         {
             if (!ensure(RECORD_HEADER_LENGTH))
             {
-                return false;
+                return cutShort(RECORD_HEADER_LENGTH);
             }
             final int inclLen = segment.get(u32, position + PcapDescriptor.INCL_LEN_OFFSET);
             final int origLen = segment.get(u32, position + PcapDescriptor.ORIG_LEN_OFFSET);
@@ -129,7 +134,7 @@ public final class PcapReader implements AutoCloseable
             }
             if (!ensure(RECORD_HEADER_LENGTH + inclLen))
             {
-                return false;
+                return cutShort(RECORD_HEADER_LENGTH + inclLen);
             }
             final long seconds = segment.get(u32, position + PcapDescriptor.TS_SEC_OFFSET) & 0xFFFF_FFFFL;
             final long fraction = segment.get(u32, position + PcapDescriptor.TS_FRAC_OFFSET) & 0xFFFF_FFFFL;
@@ -181,6 +186,19 @@ public final class PcapReader implements AutoCloseable
         payloadLength = Math.min(udpLength - PcapDescriptor.UDP_HEADER_LENGTH, captured);
         captureTruncated = payloadLength < udpLength - PcapDescriptor.UDP_HEADER_LENGTH || inclLen < origLen;
         return true;
+    }
+
+    /** At the end of the file: warns once about a partial record left in the buffer; always returns false. */
+    private boolean cutShort(final int wanted)
+    {
+        final int left = limit - position;
+        if (left > 0 && truncatedRecords == 0)
+        {
+            truncatedRecords = 1;
+            log.warn(path + ": the file ends inside record " + records + " (" + left + " of " + wanted +
+                " bytes; cut short; read the " + records + " whole records before it)");
+        }
+        return false;
     }
 
     /** Makes {@code bytes} from {@link #position} available in the buffer; false at the end of the file. */
@@ -263,6 +281,12 @@ public final class PcapReader implements AutoCloseable
     public long records()
     {
         return records;
+    }
+
+    /** Records cut short by the end of the file (0 or 1): a capture that was stopped or copied mid-write. */
+    public long truncatedRecords()
+    {
+        return truncatedRecords;
     }
 
     /** Records that were not unfragmented UDP over IPv4. */

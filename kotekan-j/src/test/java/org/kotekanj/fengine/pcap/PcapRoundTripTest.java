@@ -151,10 +151,16 @@ class PcapRoundTripTest
                 writer.write(1_000_000_000L * i, payload, 0, 4886, LOOPBACK, 40000, LOOPBACK, 10000 + i);
             }
         }
+        final Path log = dir.resolve("tcpdump.txt");
         final Process process = new ProcessBuilder(tcpdump.toString(), "-nn", "-v", "-r", file.toString())
-            .redirectErrorStream(true).start();
-        final String output = new String(process.getInputStream().readAllBytes());
-        assertEquals(0, process.waitFor(), output);
+            .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS))
+        {
+            process.destroyForcibly();
+            throw new AssertionError("tcpdump did not finish in 30 s");
+        }
+        final String output = Files.readString(log);
+        assertEquals(0, process.exitValue(), output);
 
         assertEquals(5, output.lines().filter(l -> l.contains("UDP, length 4886")).count(), output);
         assertTrue(output.contains("127.0.0.1.40000 > 127.0.0.1.10004"), output);
@@ -171,6 +177,47 @@ class PcapRoundTripTest
         for (int b = 0; b < length; b++)
         {
             payload.set(JAVA_BYTE, b, (byte)(seed * 31 + b));
+        }
+    }
+
+    @Test
+    void shouldReadAFileCutMidRecordUpToTheCutWithOneWarningAndCountIt() throws IOException
+    {
+        final Path file = dir.resolve("cut.pcap");
+        try (Arena arena = Arena.ofConfined(); PcapWriter writer = PcapWriter.create(file))
+        {
+            final MemorySegment payload = arena.allocate(1000);
+            for (int i = 0; i < 3; i++)
+            {
+                fill(payload, i, 1000);
+                writer.write(5120L * i, payload, 0, 1000, LOOPBACK, 40000, LOOPBACK + 1, 10000);
+            }
+        }
+        final long whole = Files.size(file);
+        // Cut inside the last record's payload, then inside the last record's header.
+        for (final long cut : new long[] {whole - 300, whole - (whole - PcapDescriptor.GLOBAL_HEADER_LENGTH) / 3 + 5})
+        {
+            final Path cutFile = dir.resolve("cut-" + cut + ".pcap");
+            Files.write(cutFile, java.util.Arrays.copyOf(Files.readAllBytes(file), (int)cut));
+            final java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+            org.kotekanj.log.Log.redirect(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+            try (PcapReader reader = PcapReader.open(cutFile))
+            {
+                assertTrue(reader.next());
+                assertTrue(reader.next());
+                assertFalse(reader.next(), "the cut record is not a datagram");
+                assertFalse(reader.next());
+                assertEquals(2, reader.records());
+                assertEquals(1, reader.truncatedRecords(), "the cut record is counted");
+            }
+            finally
+            {
+                org.kotekanj.log.Log.redirect(System.err);
+            }
+            final String warning = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(1, warning.lines().count(), warning);
+            assertTrue(warning.contains("WARN [pcap] " + cutFile + ": the file ends inside record 2 ("), warning);
+            assertTrue(warning.contains("cut short; read the 2 whole records before it"), warning);
         }
     }
 }
