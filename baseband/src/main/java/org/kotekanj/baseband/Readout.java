@@ -280,7 +280,7 @@ public final class Readout implements AutoCloseable
         if (dump.event().isFinished())
         {
             unfinished.decrementAndGet();
-            writer.queue().add(new DumpWriter.ManifestJob(dump.event()));
+            writer.queueManifest(dump.event());
         }
     }
 

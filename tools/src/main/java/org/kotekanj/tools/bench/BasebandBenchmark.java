@@ -32,7 +32,8 @@ import org.kotekanj.stages.receive.FengineReceiver;
  *   <li>latency: {@code LATENCY_TRIGGERS} small dumps one after another, trigger received -> first byte copied
  *       (p50, p99, max);</li>
  *   <li>throughput: {@code BIG_DUMPS} dumps of 0.04 s x 4 freqs x 2048 inputs (128 MB each), one after another,
- *       bytes / (trigger -> done), against {@code dd oflag=direct} of as many bytes to the same directory;</li>
+ *       bytes / (trigger -> done), against {@code dd oflag=direct} of as many bytes to the same directory while
+ *       the pipeline still ingests (the same load);</li>
  *   <li>loss: the receiver's lost samples and the kernel's socket drops over the whole run (must be 0).</li>
  * </ol>
  *
@@ -129,13 +130,19 @@ public final class BasebandBenchmark
                 bytes += b;
                 seconds += s;
                 rates.add(b / s / 1e9);
+                if (i == bigDumps - 1)
+                {
+                    System.out.println("last dump: received " + done.get("received").asText() + ", copied " +
+                        done.get("copied").asText() + ", files finished " + done.get("freqs").findValuesAsText("finished"));
+                }
             }
             final FengineReceiver receiver = (FengineReceiver)pipeline.stage("/receiver");
             final long lost = receiver.counters().sum(ReceiveCounters.LOST_SAMPLES);
             final long packets = receiver.counters().sum(ReceiveCounters.PACKETS);
             final long drops = sum(service.metrics().prometheus(), "kotekan_rx_socket_drops_total");
-            pipeline.stop();
+            // dd runs under the same load as the dumps did: the pipeline still ingesting.
             final double dd = dd(archive, bytes);
+            pipeline.stop();
             final double[] l = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             System.out.printf("trigger->first byte: n=%d p50 %.3f ms, p99 %.3f ms, max %.3f ms%n", l.length,
                 quantile(l, 0.5), quantile(l, 0.99), l[l.length - 1]);
@@ -175,7 +182,7 @@ public final class BasebandBenchmark
             {
                 throw new IllegalStateException("dump " + id + " ended " + state + ": " + status);
             }
-            Thread.sleep(2);
+            Thread.sleep(5);
         }
         throw new IllegalStateException("dump " + id + " did not finish");
     }
