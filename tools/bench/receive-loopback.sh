@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Loopback benchmark of the receive path, in one command, against the C reference (shared/bench/fpeer.c):
 #   1. rate:  fpeer send at full speed (chime packets, LINKS links) -> our receiver, then -> `fpeer recv ... nt`
-#   2. drain: the sender fills the socket queues for DELAY - 2 s and stops; the receiver starts polling at DELAY
-#      and drains them (rate = first to last packet): our receiver, then `fpeer recv ... nt DELAY`
-# for each SOURCE (recvmmsg, af_packet when root, nio). Prints one line per run; compare packets/s and losses.
-# Usage: tools/bench/receive-loopback.sh [SECONDS=8] [LINKS=4] [SOURCES="recvmmsg af_packet nio"]
+#   2. drain: the sender queues the same number of packets for every receiver (paced at DRAIN_PPS for DELAY - 2 s,
+#      so that the socket queues and the AF_PACKET ring hold all of them) and stops; the receiver starts polling at
+#      DELAY and drains them (rate = first to last packet): `fpeer recv ... nt DELAY`, then our receiver
+# for each SOURCE (recvmmsg, af_packet when root, nio), RUNS times (paired: the reference, then each source, in
+# turn). Prints one line per run, then per mode and source the median of the per-run ratios to the reference run
+# just before it, and whether both sides drained the same packets.
+# Usage: [MODES="rate drain"] [RUNS=1] [DRAIN_PPS=50000] [DELAY=4] \
+#          tools/bench/receive-loopback.sh [SECONDS=8] [LINKS=4] [SOURCES="recvmmsg af_packet nio"]
 # The receiver's GC log goes to tools/target/receive-SOURCE-DELAY.gc.log (no collections = no steady-state allocation).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -12,7 +16,12 @@ SECONDS_RUN="${1:-8}"
 LINKS="${2:-4}"
 SOURCES="${3:-recvmmsg af_packet nio}"
 PORT=20000
-DELAY=4
+DELAY="${DELAY:-4}"
+MODES="${MODES:-rate drain}"
+RUNS="${RUNS:-1}"
+DRAIN_PPS="${DRAIN_PPS:-50000}"
+RESULTS="$ROOT/tools/target/receive-loopback.results"
+: > "$RESULTS"
 FPEER="$ROOT/tools/target/fpeer"
 FPEER_SRC="${FPEER_SRC:-$ROOT/../shared/bench/fpeer.c}"
 [ -f "$FPEER_SRC" ] || FPEER_SRC=/work/shared/bench/fpeer.c
@@ -45,31 +54,59 @@ sender_seconds() { # MODE: rate mode sends through the run; drain mode only fill
   if [ "$1" = drain ]; then awk "BEGIN{print $DELAY - 2}"; else awk "BEGIN{print $SECONDS_RUN - 2}"; fi
 }
 
-run_pair() { # MODE SOURCE
+send() { # MODE: full speed for a rate run; paced for a drain run, so every receiver gets the same packets queued
+  local pps=0
+  [ "$1" = drain ] && pps=$DRAIN_PPS
+  "$FPEER" send "$PORT" 2 4 512 774 "$LINKS" "$(sender_seconds "$1")" "$pps" | sed "s/^/  [$1] fpeer /"
+}
+
+record() { # MODE RUN SIDE < output lines: appends "MODE RUN SIDE PKTS KPPS"
+  local line; line="$(cat)"
+  echo "$line" | sed "s/^/  [$1] /"
+  echo "$line" | awk -v m="$1" -v r="$2" -v s="$3" '/pkts=/ {
+    for (i = 1; i <= NF; i++) { if ($i ~ /^pkts=/) p = substr($i, 6); if ($i ~ /^rate=/) k = substr($i, 6) }
+    print m, r, s, p, k }' >> "$RESULTS"
+}
+
+run_pair() { # MODE SOURCE RUN
   local mode="$1" source="$2" delay=0
   [ "$mode" = drain ] && delay=$DELAY
   receiver "$source" "$SECONDS_RUN" "$delay" > /tmp/kj-recv.$$ &
   local pid=$!
   wait_bound; sleep 0.2
-  "$FPEER" send "$PORT" 2 4 512 774 "$LINKS" "$(sender_seconds "$mode")" | sed "s/^/  [$mode] fpeer /"
-  wait "$pid"; sed "s/^/  [$mode] /" /tmp/kj-recv.$$; rm -f /tmp/kj-recv.$$
+  send "$mode"
+  wait "$pid"; record "$mode" "$3" "$source" < /tmp/kj-recv.$$; rm -f /tmp/kj-recv.$$
 }
 
-run_reference() { # MODE
+run_reference() { # MODE RUN
   local mode="$1" delay=0
   [ "$mode" = drain ] && delay=$DELAY
-  "$FPEER" recv "$PORT" 2 4 512 774 "$LINKS" "$((SECONDS_RUN + delay))" nt "$delay" > /tmp/kj-fpeer.$$ &
+  "$FPEER" recv "$PORT" 2 4 512 774 "$LINKS" "$(awk "BEGIN{print $SECONDS_RUN + $delay}")" nt "$delay" \
+    > /tmp/kj-fpeer.$$ &
   local pid=$!
   sleep 0.5
-  "$FPEER" send "$PORT" 2 4 512 774 "$LINKS" "$(sender_seconds "$mode")" | sed "s/^/  [$mode] fpeer /"
-  wait "$pid"; sed "s/^/  [$mode] reference fpeer /" /tmp/kj-fpeer.$$; rm -f /tmp/kj-fpeer.$$
+  send "$mode"
+  wait "$pid"; sed "s/^/reference fpeer /" /tmp/kj-fpeer.$$ | record "$mode" "$2" reference; rm -f /tmp/kj-fpeer.$$
 }
 
-for mode in rate drain; do
+for mode in $MODES; do
   echo "== $mode"
-  run_reference "$mode"
-  for source in $SOURCES; do
-    if [ "$source" = af_packet ] && [ "$(id -u)" != 0 ]; then echo "  [$mode] af_packet skipped: needs root"; continue; fi
-    run_pair "$mode" "$source"
+  for run in $(seq 1 "$RUNS"); do
+    run_reference "$mode" "$run"
+    for source in $SOURCES; do
+      if [ "$source" = af_packet ] && [ "$(id -u)" != 0 ]; then echo "  [$mode] af_packet skipped: needs root"; continue; fi
+      run_pair "$mode" "$source" "$run"
+    done
   done
 done
+
+echo "== medians of per-run ratios to the reference run just before (and packets each side received)"
+awk '{ key = $1 " " $2; if ($3 == "reference") { ref[key] = $5; refp[key] = $4 } else {
+         n = ++count[$1 " " $3]; ratio[$1 " " $3, n] = $5 / ref[key];
+         pk[$1 " " $3] = pk[$1 " " $3] " " $4 "/" refp[key] } }
+     END { for (k in count) { n = count[k]; for (i = 1; i <= n; i++) v[i] = ratio[k, i];
+             for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+             med = n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2;
+             s = ""; for (i = 1; i <= n; i++) s = s sprintf(" %.2f", v[i]);
+             printf "  %s: median %.2fx the C peer over %d runs (sorted:%s); packets ours/reference:%s\n", k, med, n, s, pk[k] } }' \
+  "$RESULTS"

@@ -16,6 +16,34 @@ typedef struct
     int64_t length;
 } kj_copy;
 
+__attribute__((target("avx512f"))) static void stream_avx512(const uint8_t *src, uint8_t *dst, int64_t length)
+{
+    int64_t i = 0;
+    for (; i + 256 <= length; i += 256)
+    {
+        __m512i a = _mm512_loadu_si512((const void *)(src + i));
+        __m512i b = _mm512_loadu_si512((const void *)(src + i + 64));
+        __m512i c = _mm512_loadu_si512((const void *)(src + i + 128));
+        __m512i d = _mm512_loadu_si512((const void *)(src + i + 192));
+        _mm512_stream_si512((void *)(dst + i), a);
+        _mm512_stream_si512((void *)(dst + i + 64), b);
+        _mm512_stream_si512((void *)(dst + i + 128), c);
+        _mm512_stream_si512((void *)(dst + i + 192), d);
+    }
+    for (; i + 64 <= length; i += 64)
+    {
+        _mm512_stream_si512((void *)(dst + i), _mm512_loadu_si512((const void *)(src + i)));
+    }
+    for (; i + 16 <= length; i += 16)
+    {
+        _mm_stream_si128((__m128i *)(dst + i), _mm_loadu_si128((const __m128i *)(src + i)));
+    }
+    if (i < length)
+    {
+        memcpy(dst + i, src + i, (size_t)(length - i));
+    }
+}
+
 __attribute__((target("avx2"))) static void stream_avx2(const uint8_t *src, uint8_t *dst, int64_t length)
 {
     int64_t i = 0;
@@ -57,30 +85,37 @@ static void stream_sse2(const uint8_t *src, uint8_t *dst, int64_t length)
     }
 }
 
-/* 1 if this CPU has AVX2 (the streaming path uses it), else 0 (SSE2 streaming is used). */
-static int kj_has_avx2(void)
+/* The widest streaming store this CPU has, in bits: 512 (AVX-512F), 256 (AVX2) or 128 (SSE2). Chosen once. */
+static int vector_bits = 0;
+
+int32_t kj_copy_vector_bits(void)
 {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") ? 1 : 0;
+    if (vector_bits == 0)
+    {
+        __builtin_cpu_init();
+        vector_bits = __builtin_cpu_supports("avx512f") ? 512 : __builtin_cpu_supports("avx2") ? 256 : 128;
+    }
+    return vector_bits;
 }
 
 /*
- * Copies count queued runs. A run whose destination is 16-byte aligned and at least 16 bytes long is streamed;
- * others are copied normally. Ends with one sfence so the frame is complete before Java publishes it.
+ * Copies count queued runs. A run whose destination is 16-byte aligned and at least 16 bytes long is streamed with
+ * the widest stores its alignment and this CPU allow; others are copied normally. Ends with one sfence so the frame
+ * is complete before Java publishes it.
  */
 void kj_copy_batch(const kj_copy *copies, int32_t count)
 {
-    static int avx2 = -1;
-    if (avx2 < 0)
-    {
-        avx2 = kj_has_avx2();
-    }
+    const int bits = vector_bits != 0 ? vector_bits : kj_copy_vector_bits();
     for (int32_t n = 0; n < count; n++)
     {
         const kj_copy *c = &copies[n];
         if (((uintptr_t)c->dst & 15) == 0 && c->length >= 16)
         {
-            if (avx2 && ((uintptr_t)c->dst & 31) == 0)
+            if (bits == 512 && ((uintptr_t)c->dst & 63) == 0)
+            {
+                stream_avx512(c->src, c->dst, c->length);
+            }
+            else if (bits >= 256 && ((uintptr_t)c->dst & 31) == 0)
             {
                 stream_avx2(c->src, c->dst, c->length);
             }
@@ -95,4 +130,36 @@ void kj_copy_batch(const kj_copy *copies, int32_t count)
         }
     }
     _mm_sfence();
+}
+
+/*
+ * The C reference for the copy benchmarks: the same copies as a plain C loop, without the queue. Copies packets
+ * payloads of payload bytes (src_stride apart) in runs of run bytes to consecutive positions of a ring (a power of
+ * two bytes), with the widest streaming stores, one sfence at the end. Returns the next ring position.
+ */
+int64_t kj_reference_runs(const uint8_t *src, int64_t src_stride, uint8_t *ring, int64_t ring_mask, int64_t position,
+    int32_t packets, int32_t payload, int32_t run)
+{
+    const int bits = vector_bits != 0 ? vector_bits : kj_copy_vector_bits();
+    for (int32_t p = 0; p < packets; p++)
+    {
+        for (int32_t r = 0; r < payload; r += run)
+        {
+            if (bits == 512)
+            {
+                stream_avx512(src + p * src_stride + r, ring + position, run);
+            }
+            else if (bits == 256)
+            {
+                stream_avx2(src + p * src_stride + r, ring + position, run);
+            }
+            else
+            {
+                stream_sse2(src + p * src_stride + r, ring + position, run);
+            }
+            position = (position + run) & ring_mask;
+        }
+    }
+    _mm_sfence();
+    return position;
 }

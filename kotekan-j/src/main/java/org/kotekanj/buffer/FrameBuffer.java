@@ -53,7 +53,11 @@ public final class FrameBuffer implements AutoCloseable
     private String producedMetadataKind;
 
     private long[] agreedTags;
+<<<<<<< HEAD
     private long[] generations;
+=======
+    private long[] headerShares;
+>>>>>>> main
     private long[] producerCursors;
     private long[] claimCursors;
     private long[] consumerCursors;
@@ -187,8 +191,13 @@ public final class FrameBuffer implements AutoCloseable
         requireNotAllocated();
         agreedTags = new long[numFrames];
         java.util.Arrays.fill(agreedTags, TAG_UNSET);
+<<<<<<< HEAD
         generations = new long[numFrames];
         java.util.Arrays.fill(generations, -1L);
+=======
+        headerShares = new long[numFrames];
+        java.util.Arrays.fill(headerShares, TAG_UNSET);
+>>>>>>> main
         producerCursors = new long[Math.max(1, producers.size()) * PAD];
         claimCursors = new long[Math.max(1, producers.size()) * PAD];
         consumerCursors = new long[Math.max(1, consumers.size()) * PAD];
@@ -273,6 +282,7 @@ public final class FrameBuffer implements AutoCloseable
     }
 
     /**
+<<<<<<< HEAD
      * Records that {@code sequence} now occupies its slot, before the producer writes into it (the write side of
      * the seqlock {@link FrameReader} uses). Several producers of one frame write the same value. The full fence
      * orders this store before the frame's data, including streaming (non-temporal) stores.
@@ -291,6 +301,34 @@ public final class FrameBuffer implements AutoCloseable
     long maxClaimedSequence()
     {
         return maxClaimed();
+=======
+     * Adds one producer's share of a frame's header totals (a count and flag bits) for frame {@code sequence}: the
+     * shares of every producer are summed and OR-ed in a per-slot word (one CAS, tagged with the lap like
+     * {@link #agree}); the producer whose share completes the set gets the merged word, everyone else -1. That
+     * producer alone writes the totals into the frame's metadata, before it publishes, so they are in place when
+     * the frame becomes readable.
+     */
+    long contribute(final long sequence, final long count, final int flags)
+    {
+        if (count < 0 || count > HeaderShare.MAX_COUNT || (flags & ~HeaderShare.FLAG_MASK) != 0)
+        {
+            throw new IllegalArgumentException("header share out of range: " + count + ", flags " + flags);
+        }
+        final int slot = slotOf(sequence);
+        final long lap = sequence / numFrames & TAG_LAP_MASK;
+        while (true)
+        {
+            final long current = (long)CURSOR.getAcquire(headerShares, slot);
+            final boolean fresh = current == TAG_UNSET || HeaderShare.lap(current) != lap;
+            final long merged = fresh ? HeaderShare.of(lap, 1, flags, count) :
+                HeaderShare.of(lap, HeaderShare.producers(current) + 1, HeaderShare.flags(current) | flags,
+                    HeaderShare.count(current) + count);
+            if (CURSOR.compareAndSet(headerShares, slot, current, merged))
+            {
+                return HeaderShare.producers(merged) == producers.size() ? merged : -1;
+            }
+        }
+>>>>>>> main
     }
 
     void publishCursor(final int producer, final long published)

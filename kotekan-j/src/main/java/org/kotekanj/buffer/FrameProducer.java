@@ -84,6 +84,20 @@ public final class FrameProducer
         return buffer.agree(claimed - 1, proposal);
     }
 
+    /**
+     * Adds this producer's share of its oldest open frame's header totals (e.g. lost cells and flags, when several
+     * receive cores fill one frame). Returns the merged {@link HeaderShare} word if this share was the last one
+     * (the caller then writes the totals into the metadata before {@link #publish}), else -1.
+     */
+    public long contribute(final long count, final int flags)
+    {
+        if (published == claimed)
+        {
+            throw new IllegalStateException(stageName + " has no open frame of " + buffer.name() + " to contribute to");
+        }
+        return buffer.contribute(published, count, flags);
+    }
+
     /** Marks the oldest claimed frame full for this producer; it becomes readable once every producer has. */
     public void publish()
     {

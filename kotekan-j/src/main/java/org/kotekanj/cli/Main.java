@@ -2,6 +2,7 @@ package org.kotekanj.cli;
 
 import java.util.ServiceLoader;
 
+import org.kotekanj.log.LibraryLogging;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,6 +13,11 @@ import picocli.CommandLine.Command;
         StagesCommand.class})
 public final class Main implements Runnable
 {
+    static
+    {
+        LibraryLogging.configure();
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

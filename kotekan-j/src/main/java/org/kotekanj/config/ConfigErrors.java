@@ -12,6 +12,7 @@ import java.util.List;
 public final class ConfigErrors
 {
     private final LinkedHashSet<ConfigError> errors = new LinkedHashSet<>();
+    private final java.util.Set<String> unreadable = new java.util.HashSet<>();
 
     public void add(final ConfigError error)
     {
@@ -22,6 +23,18 @@ public final class ConfigErrors
     public void at(final ConfigValue value, final String message)
     {
         add(new ConfigError(value.node().file(), value.line(), value.path(), message));
+    }
+
+    /**
+     * Records that a value cannot be read, once per definition: a value set on a node above is read by every stage
+     * below it, and the operator has one line to fix however many stages read it.
+     */
+    public void unreadable(final ConfigValue value, final String message)
+    {
+        if (unreadable.add(value.node().file() + ":" + value.line() + ":" + value.path()))
+        {
+            at(value, message);
+        }
     }
 
     /** Records a problem with a node as a whole (e.g. a missing key), located at the node. */

@@ -352,7 +352,7 @@ public final class StageConfig
     {
         final int index = value.key().indexOf('[');
         failedKeys.add(index < 0 ? value.key() : value.key().substring(0, index));
-        errors.at(value, message);
+        errors.unreadable(value, message);
     }
 
     private ConfigValue require(final String key, final String what)

@@ -88,6 +88,13 @@ public final class YamlConfigLoader
         {
             try
             {
+                final long bytes = Files.size(path);
+                if (bytes > 4L * MAX_CODE_POINTS)
+                {
+                    errors.add(new ConfigError(path.toString(), 0, "/", "the config file is " + bytes +
+                        " bytes; a pipeline config is at most " + MAX_CODE_POINTS + " characters"));
+                    return ConfigNode.root(path.toString());
+                }
                 return parse(Files.readString(path), path.toString(), errors);
             }
             catch (final java.nio.file.AccessDeniedException e)
@@ -98,7 +105,7 @@ public final class YamlConfigLoader
             {
                 problem = "cannot read config file: it is not UTF-8 text";
             }
-            catch (final IOException | OutOfMemoryError e)
+            catch (final IOException e)
             {
                 problem = "cannot read config file: " + (e.getMessage() != null ? e.getMessage() : e.toString());
             }

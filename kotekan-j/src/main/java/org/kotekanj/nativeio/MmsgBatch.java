@@ -19,7 +19,7 @@ import static org.kotekanj.nativeio.MmsgHeaderDescriptor.SOCKADDR_IN_LENGTH;
  * <p>Sending: write datagram {@code i} at {@link #slotOffset(int)} of {@link #buffer()}, set its length with
  * {@link #setLength(int, int)}, then {@link UdpSocket#send(MmsgBatch, int, int)}. Receiving:
  * {@link UdpSocket#receive(MmsgBatch, int)} resets the entries, and afterwards {@link #receivedLength(int)},
- * {@link #isTruncated(int)} and {@link #receiveQueueDrops(int)} describe datagram {@code i}.
+ * {@link #isTruncated(int)} describes datagram {@code i}.
  *
  * <p>Segmented sends ({@link UdpSocket#sendSegmented(MmsgBatch, int, int)}, UDP GSO) use a second array of
  * {@code mmsghdr} entries over the same iovecs: each message covers a run of slots of equal length with a
@@ -33,8 +33,6 @@ public final class MmsgBatch implements AutoCloseable
     public static final int MAX_MESSAGES = 64;
     /** Slot alignment: slots start on cache lines. */
     public static final int SLOT_ALIGNMENT = 64;
-    /** Control buffer room for the {@code SO_RXQ_OVFL} drop counter ({@code CMSG_SPACE(sizeof(u32))}). */
-    public static final int RXQ_OVFL_CONTROL_BYTES = MmsgHeaderDescriptor.cmsgSpace(Integer.BYTES);
 
     /** Most datagrams the kernel splits one segmented message into ({@code UDP_MAX_SEGMENTS}). */
     public static final int MAX_SEGMENTS = 64;
@@ -61,8 +59,8 @@ public final class MmsgBatch implements AutoCloseable
     /**
      * @param capacity     messages, 1..{@value #MAX_MESSAGES}.
      * @param slotBytes    the largest datagram a slot holds (received datagrams longer than this are truncated).
-     * @param controlBytes control buffer per message (0 for none; {@link #RXQ_OVFL_CONTROL_BYTES} for the drop
-     *                     counter).
+     * @param controlBytes control buffer per message, for control messages a socket option asks the kernel to
+     *                     attach (0 for none).
      */
     public MmsgBatch(final int capacity, final int slotBytes, final int controlBytes)
     {
@@ -289,24 +287,6 @@ public final class MmsgBatch implements AutoCloseable
     public boolean isTruncated(final int index)
     {
         return (messageFlags(index) & UdpSocket.MSG_TRUNC) != 0;
-    }
-
-    /**
-     * The socket's drop counter ({@code SO_RXQ_OVFL}) as the kernel attached it to datagram {@code i}: how many
-     * datagrams that socket had dropped, in total, when this one was queued. The kernel attaches it only once the
-     * socket has dropped something, so -1 (absent) means "no drops so far". Needs a control buffer
-     * ({@link #RXQ_OVFL_CONTROL_BYTES}) and {@link UdpSocket#enableReceiveQueueOverflow()}.
-     */
-    public long receiveQueueDrops(final int index)
-    {
-        if (controlBytes == 0)
-        {
-            return -1;
-        }
-        final long length = Math.min(MmsgHeaderDescriptor.msgControllen(headers, headerOffset(index)), controlBytes);
-        final long data = MmsgHeaderDescriptor.findCmsg(control, (long)index * controlBytes, length,
-            UdpSocket.SOL_SOCKET, UdpSocket.SO_RXQ_OVFL);
-        return data < 0 ? -1 : control.get(ValueLayout.JAVA_INT_UNALIGNED, data) & 0xFFFF_FFFFL;
     }
 
     /** The source port of datagram {@code i} (after {@link #captureSourceAddresses()}). */

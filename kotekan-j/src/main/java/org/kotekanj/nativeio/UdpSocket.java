@@ -17,7 +17,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * An IPv4 UDP socket driven through the FFM API, for the packet paths that the JDK's channels cannot serve:
  * {@code sendmmsg}/{@code recvmmsg} over an {@link MmsgBatch} (64 datagrams per system call), forced socket buffer
- * sizes with the grant reported, and the {@code SO_RXQ_OVFL} kernel drop counter.
+ * sizes with the grant reported, and the kernel drop count ({@code SO_MEMINFO}).
  *
  * <p>The batch calls are FFM <em>critical</em> downcalls (no thread-state transition, so a call costs about what it
  * costs in C) and always pass {@code MSG_DONTWAIT}: a critical call must not block. They capture errno into memory
@@ -36,6 +36,10 @@ public final class UdpSocket implements AutoCloseable
     public static final int SO_SNDBUFFORCE = 32;
     public static final int SO_RCVBUFFORCE = 33;
     public static final int SO_RXQ_OVFL = 40;
+    public static final int SO_MEMINFO = 55;
+    /** {@code SO_MEMINFO} answers {@code u32[SK_MEMINFO_VARS]}; the socket's drop count is entry 8. */
+    private static final int SK_MEMINFO_VARS = 9;
+    private static final int SK_MEMINFO_DROPS = 8;
     public static final int SOL_UDP = 17;
     /** UDP GSO: a control message with the segment size makes the kernel split one send into datagrams. */
     public static final int UDP_SEGMENT = 103;
@@ -65,6 +69,8 @@ public final class UdpSocket implements AutoCloseable
     private final int fd;
     private final Arena arena;
     private final MemorySegment errno;
+    private final MemorySegment meminfo;
+    private final MemorySegment meminfoLength;
     private boolean closed;
 
     private UdpSocket(final int fd, final Arena arena)
@@ -72,6 +78,8 @@ public final class UdpSocket implements AutoCloseable
         this.fd = fd;
         this.arena = arena;
         this.errno = Libc.newErrnoCapture(arena);
+        this.meminfo = arena.allocate((long)SK_MEMINFO_VARS * Integer.BYTES, 8);
+        this.meminfoLength = arena.allocate(JAVA_INT);
     }
 
     /** Opens an unbound IPv4 datagram socket. */
@@ -190,12 +198,28 @@ public final class UdpSocket implements AutoCloseable
     }
 
     /**
-     * Asks the kernel to attach the socket's drop counter to received datagrams
-     * ({@link MmsgBatch#receiveQueueDrops(int)}).
+     * Datagrams the kernel dropped for this socket so far ({@code SO_MEMINFO}'s {@code SK_MEMINFO_DROPS}: a full
+     * receive queue, memory pressure), or -1 if the kernel does not say. No allocation: a receive thread can ask
+     * every few thousand polls, and the kernel attaches nothing to each datagram (unlike {@code SO_RXQ_OVFL}, whose
+     * per-datagram control message cost the receive path a sixth of its time).
      */
-    public void enableReceiveQueueOverflow()
+    public long drops()
     {
-        setIntOption(SO_RXQ_OVFL, 1);
+        try
+        {
+            meminfoLength.set(JAVA_INT, 0, SK_MEMINFO_VARS * Integer.BYTES);
+            final int rc = (int)SocketCalls.GETSOCKOPT.invokeExact(errno, fd, SOL_SOCKET, SO_MEMINFO, meminfo,
+                meminfoLength);
+            if (rc != 0 || meminfoLength.get(JAVA_INT, 0) < (SK_MEMINFO_DROPS + 1) * Integer.BYTES)
+            {
+                return -1;
+            }
+            return meminfo.getAtIndex(JAVA_INT, SK_MEMINFO_DROPS) & 0xFFFF_FFFFL;
+        }
+        catch (final Throwable t)
+        {
+            return -1;
+        }
     }
 
     public void setIntOption(final int name, final int value)

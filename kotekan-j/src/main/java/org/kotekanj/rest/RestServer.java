@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -24,7 +23,9 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.VirtualThreadPool;
+import org.eclipse.jetty.util.BlockingArrayQueue;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.kotekanj.log.LibraryLogging;
 import org.kotekanj.log.Log;
 
 /**
@@ -32,7 +33,7 @@ import org.kotekanj.log.Log;
  * Jetty 12 (core API, no servlets) so that every answer, including those to bytes that are not HTTP (a malformed
  * request line, a negative {@code Content-Length}, oversized headers), is a JSON error body; a handler's exception
  * or {@link Error} never reaches the client as a stack trace and never kills a server thread. The work a request can
- * cause is bounded: at most {@link #MAX_THREADS} requests run at once (virtual threads), headers are at most
+ * cause is bounded: at most {@link #MAX_THREADS} threads serve requests, headers are at most
  * {@link #MAX_HEADER_BYTES}, bodies at most {@link #MAX_BODY_BYTES}, idle connections close after 30 s.
  */
 public final class RestServer implements AutoCloseable
@@ -43,10 +44,20 @@ public final class RestServer implements AutoCloseable
     public static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
     /** Request line plus headers; larger ones get a 431. */
     public static final int MAX_HEADER_BYTES = 16 * 1024;
-    /** Requests (including open streams) served at once; the rest wait in the accept queue. */
+    /** Server threads: the acceptor and selector, and requests (including open streams) served at once. */
     public static final int MAX_THREADS = 64;
+    private static final int MIN_THREADS = 4;
+    private static final int THREAD_IDLE_MS = 60_000;
+    /** Jobs waiting for a thread; beyond this a new connection is closed at once. */
+    private static final int MAX_QUEUED = 256;
     private static final int ACCEPT_QUEUE = 64;
     private static final long IDLE_TIMEOUT_MS = 30_000;
+
+    static
+    {
+        // Jetty's loggers read their settings when first created: quiet them wherever a server is embedded.
+        LibraryLogging.configure();
+    }
 
     private final EndpointRegistry endpoints;
     private final Server server;
@@ -57,8 +68,12 @@ public final class RestServer implements AutoCloseable
     private RestServer(final EndpointRegistry endpoints, final String bind, final int port)
     {
         this.endpoints = endpoints;
-        final VirtualThreadPool threads = new VirtualThreadPool(MAX_THREADS);
+        // Platform threads: a handler that computes for long (a daemon building a big pipeline) cannot starve the
+        // acceptor and selector, as it could on the few carriers of virtual threads. Queued jobs are bounded too.
+        final QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS, THREAD_IDLE_MS,
+            new BlockingArrayQueue<>(MAX_QUEUED, MAX_QUEUED, MAX_QUEUED));
         threads.setName("kj-rest");
+        threads.setDaemon(true);
         server = new Server(threads);
         final HttpConfiguration http = new HttpConfiguration();
         http.setRequestHeaderSize(MAX_HEADER_BYTES);
@@ -118,7 +133,7 @@ public final class RestServer implements AutoCloseable
         return RestResponse.ok(list);
     }
 
-    /** Routes every request through the {@link EndpointRegistry}; runs on a virtual thread and may block. */
+    /** Routes every request through the {@link EndpointRegistry}; runs on a server thread and may block. */
     private final class Dispatcher extends Handler.Abstract
     {
         @Override
@@ -257,46 +272,12 @@ public final class RestServer implements AutoCloseable
             }
             catch (final IllegalArgumentException e)
             {
-                throw new RestException(400, "malformed query string: " + e.getMessage(), null);
+                final String shown = pair.length() > 64 ? pair.substring(0, 64) + "..." : pair;
+                throw new RestException(400, "malformed query string: '" + shown +
+                    "' has a % that is not followed by two hexadecimal digits", null);
             }
         }
         return params;
-    }
-
-    /** Errors Jetty answers itself (bad request lines, header limits, protocol violations), as JSON bodies. */
-    private static final class JsonErrorHandler extends org.eclipse.jetty.server.handler.ErrorHandler
-    {
-        @Override
-        public boolean errorPageForMethod(final String method)
-        {
-            return true;
-        }
-
-        @Override
-        public boolean handle(final Request request, final Response response, final Callback callback)
-        {
-            final int status = request.getAttribute(ERROR_STATUS) instanceof Integer code ? code : response.getStatus();
-            final String message = request.getAttribute(ERROR_MESSAGE) instanceof String text ? text : null;
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-            response.write(true, ByteBuffer.wrap(body(status, message)), callback);
-            return true;
-        }
-
-        @Override
-        public ByteBuffer badMessageError(final int status, final String reason,
-            final org.eclipse.jetty.http.HttpFields.Mutable fields)
-        {
-            fields.put(HttpHeader.CONTENT_TYPE, "application/json");
-            return ByteBuffer.wrap(body(status, reason));
-        }
-
-        private static byte[] body(final int status, final String reason)
-        {
-            final String phrase = HttpStatus.getMessage(status);
-            final String message = reason == null || reason.isBlank() || reason.equals(phrase) ?
-                phrase.toLowerCase(java.util.Locale.ROOT) : phrase.toLowerCase(java.util.Locale.ROOT) + ": " + reason;
-            return RestResponse.error(status, message, null).body();
-        }
     }
 
     private void stopQuietly()

@@ -51,6 +51,7 @@ public final class Pipeline
     private final String owner;
     private final Log log = Log.of("pipeline");
     private final AtomicReference<String> failure = new AtomicReference<>();
+    private final AtomicReference<String> startFailure = new AtomicReference<>();
     private final List<AgentRunner> runners = new ArrayList<>();
     private CountDownLatch stagesOpen;
     private volatile State state = State.BUILT;
@@ -209,6 +210,10 @@ public final class Pipeline
                     throw new IllegalStateException("stage thread " + group.roleName() + " did not start in 30 s");
                 }
             }
+            if (startFailure.get() != null)
+            {
+                throw new IllegalStateException(startFailure.get());
+            }
         }
         catch (final InterruptedException e)
         {
@@ -332,6 +337,26 @@ public final class Pipeline
         if (stagesOpen != null)
         {
             stagesOpen.countDown();
+        }
+    }
+
+    /**
+     * A stage could not start (a port in use, a device missing): the pipeline stops and {@link #start} throws with
+     * one sentence in the operator's words (no exception class: the cause is outside the program).
+     */
+    void failStart(final StageAgent stage, final Throwable t)
+    {
+        final String message = "stage " + stage.stage().path() + ": " +
+            (t.getMessage() != null ? t.getMessage() : t.toString());
+        startFailure.compareAndSet(null, message);
+        if (failure.compareAndSet(null, message))
+        {
+            log.error(message);
+            state = State.FAILED;
+            for (final StageAgent other : stages)
+            {
+                other.force();
+            }
         }
     }
 

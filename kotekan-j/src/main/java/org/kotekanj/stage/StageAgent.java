@@ -146,7 +146,9 @@ final class StageAgent
         }
         catch (final Throwable t)
         {
-            fail("failed to start", t);
+            errors.incrementRelease();
+            pipeline.failStart(this, t);
+            close();
         }
     }
 

@@ -32,6 +32,7 @@ public final class MetricNames
     public static final String RX_DUPLICATES = "kotekan_rx_duplicates_total";
     public static final String RX_RESETS = "kotekan_rx_resets_total";
     public static final String RX_DROPPED_BACKPRESSURE = "kotekan_rx_dropped_backpressure_samples_total";
+    public static final String RX_DROPPED_BACKPRESSURE_PACKETS = "kotekan_rx_dropped_backpressure_total";
     public static final String RX_SOCKET_DROPS = "kotekan_rx_socket_drops_total";
     public static final String RX_BATCH_SIZE = "kotekan_rx_batch_size";
     public static final String RX_IDLE_RATIO = "kotekan_rx_idle_ratio";
@@ -59,6 +60,7 @@ public final class MetricNames
         Map.entry(RX_DUPLICATES, "datagrams carrying samples already placed"),
         Map.entry(RX_RESETS, "F-engine resets (large backwards jumps of seq)"),
         Map.entry(RX_DROPPED_BACKPRESSURE, "samples not placed because no frame was free"),
+        Map.entry(RX_DROPPED_BACKPRESSURE_PACKETS, "datagrams not placed because no frame was free downstream"),
         Map.entry(RX_SOCKET_DROPS, "datagrams the kernel dropped before the receiver saw them"),
         Map.entry(RX_BATCH_SIZE, "datagrams per poll that found data"),
         Map.entry(RX_IDLE_RATIO, "fraction of recent polls that found nothing"));

@@ -61,4 +61,19 @@ class KotekanServiceTest
             assertTrue(Files.exists(service.countersFile()));
         }
     }
+
+    @Test
+    void shouldSayInOneSentenceThatTheRestPortIsTakenAndLeaveNoCountersFile() throws Exception
+    {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1")))
+        {
+            final int port = taken.getLocalPort();
+            final java.io.IOException error = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> KotekanService.open(new ServiceOptions(true, "127.0.0.1", port, dir, "second"),
+                    new StageRegistry(), false));
+            org.junit.jupiter.api.Assertions.assertEquals("cannot serve REST on 127.0.0.1:" + port +
+                ": Address already in use (choose another with --rest-port, or --no-rest)", error.getMessage());
+            assertFalse(Files.exists(dir.resolve("second" + CountersFileDescriptor.SUFFIX)));
+        }
+    }
 }

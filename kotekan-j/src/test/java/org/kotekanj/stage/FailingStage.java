@@ -2,11 +2,15 @@ package org.kotekanj.stage;
 
 import org.kotekanj.buffer.FrameConsumer;
 
-/** Test sink that throws {@code IllegalStateException("boom at frame N")} when it reads frame {@code fail_at_frame}. */
+/**
+ * Test sink that throws {@code IllegalStateException("boom at frame N")} when it reads frame {@code fail_at_frame}, or
+ * {@code IllegalStateException("no device")} from {@code onStart} with {@code fail_at_start: true}.
+ */
 public final class FailingStage extends Stage
 {
     private final FrameConsumer in;
     private final long failAt;
+    private final boolean failAtStart;
     private long consumed;
 
     public FailingStage(final StageContext context)
@@ -14,6 +18,16 @@ public final class FailingStage extends Stage
         super(context);
         in = context.inBuffer("in_buf");
         failAt = context.config().getLong("fail_at_frame", 0);
+        failAtStart = context.config().getBoolean("fail_at_start", false);
+    }
+
+    @Override
+    public void onStart()
+    {
+        if (failAtStart)
+        {
+            throw new IllegalStateException("no device");
+        }
     }
 
     @Override

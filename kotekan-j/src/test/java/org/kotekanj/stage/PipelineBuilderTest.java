@@ -399,6 +399,23 @@ class PipelineBuilderTest
     }
 
     @Test
+    void shouldReportAnInheritedValueThatDoesNotReadOnceNotOncePerReader()
+    {
+        assertEquals(List.of(
+            "p.yaml:2: /frame_size: expected an integer, found string \"2 * bogus\": no value named 'bogus' is set " +
+                "on /a or above"), check("""
+            num_frames: 4
+            frame_size: 2 * bogus
+            a: {kotekan_buffer: standard}
+            b: {kotekan_buffer: standard}
+            src: {kotekan_stage: SequenceSource, out_buf: a}
+            snk: {kotekan_stage: SequenceSink, in_buf: a}
+            src2: {kotekan_stage: SequenceSource, out_buf: b}
+            snk2: {kotekan_stage: SequenceSink, in_buf: b}
+            """));
+    }
+
+    @Test
     void shouldReportOneErrorPerCauseInTheOperatorsWordsWithoutFollowOns()
     {
         assertEquals(List.of(

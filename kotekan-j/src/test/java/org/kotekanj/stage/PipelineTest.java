@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -145,6 +146,24 @@ class PipelineTest
         assertTrue(pipeline.awaitStages(Duration.ofSeconds(10)));
         assertEquals(1000, sink("/sink").consumedAtClose());
         assertEquals(0, sink("/sink").mismatches());
+    }
+
+    @Test
+    void shouldFailToStartAndNameTheStageWhenItsOnStartThrows()
+    {
+        final ConfigErrors errors = new ConfigErrors();
+        pipeline = PipelineBuilder.build(YamlConfigLoader.parse("""
+            num_frames: 4
+            frame_size: 64
+            source: {kotekan_stage: SequenceSource, out_buf: buf}
+            gpu: {kotekan_stage: FailingStage, in_buf: buf, fail_at_start: true}
+            buf: {kotekan_buffer: standard}
+            """, "p.yaml", errors), PipelineBuilderTest.registry(), metrics, CpuTopology.read(), errors);
+        assertTrue(errors.isEmpty(), errors.list().toString());
+        final IllegalStateException e = assertThrows(IllegalStateException.class,
+            () -> pipeline.start(metrics, new EndpointRegistry()));
+        assertEquals("stage /gpu: no device", e.getMessage());
+        assertEquals(Pipeline.State.FAILED, pipeline.state());
     }
 
     @Test

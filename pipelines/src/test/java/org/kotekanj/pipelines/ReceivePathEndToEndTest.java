@@ -25,6 +25,7 @@ import org.kotekanj.stage.PipelineBuilder;
 import org.kotekanj.stage.StageRegistry;
 import org.kotekanj.stages.placement.ReceiveCounters;
 import org.kotekanj.stages.receive.FengineReceiver;
+import org.kotekanj.stages.util.FrameSink;
 import org.kotekanj.status.MetricsRegistry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -130,6 +131,9 @@ class ReceivePathEndToEndTest
               kotekan_stage: SampleFrameChecker
               log_level: %s
               in_buf: frames
+            order:
+              kotekan_stage: FrameSink
+              in_buf: frames
             """.formatted(T, T, streams == 4 ? 2048 : 512, "error", pcap, "warn"), "receive.yaml", errors);
         final MetricsRegistry metrics = MetricsRegistry.inMemory();
         final Pipeline pipeline = PipelineBuilder.build(root, StageRegistry.discover(), metrics, errors);
@@ -138,6 +142,7 @@ class ReceivePathEndToEndTest
         assertTrue(pipeline.awaitStages(Duration.ofSeconds(60)), "the replay ends and the pipeline drains");
         final FengineReceiver receiver = (FengineReceiver)pipeline.stage("/receiver");
         final SampleFrameChecker checker = (SampleFrameChecker)pipeline.stage("/checker");
+        final FrameSink order = (FrameSink)pipeline.stage("/order");
         pipeline.stop();
         assertEquals(null, pipeline.failure());
 
@@ -145,7 +150,10 @@ class ReceivePathEndToEndTest
         final ReceiveCounters counters = receiver.counters();
         assertEquals(0, checker.badFrames(), "every byte of every frame matches the signal or is 0x88 and flagged");
         assertEquals(0, checker.badCells());
-        assertTrue(checker.goodFrames() >= STEPS * S / T, "frames checked: " + checker.goodFrames());
+        assertTrue(checker.goodFrames() >= Math.min(STEPS * S / T, expected.spanFrames - 1),
+            "frames checked: " + checker.goodFrames());
+        assertEquals(checker.goodFrames(), order.frames());
+        assertEquals(0, order.outOfOrder(), "every frame once, strictly in time order (first_seq increases)");
         for (int s = 0; s < streams; s++)
         {
             final String stream = "stream " + s;
@@ -154,7 +162,7 @@ class ReceivePathEndToEndTest
             assertEquals(expected.badLength[s], counters.total(s, ReceiveCounters.MALFORMED_LENGTH), stream + " length");
             assertEquals(expected.flags[s], counters.total(s, ReceiveCounters.MALFORMED_FLAGS), stream + " flags");
             assertEquals(expected.duplicates[s], counters.total(s, ReceiveCounters.DUPLICATES), stream + " dups");
-            assertEquals(0, counters.total(s, ReceiveCounters.TOO_OLD), stream + " too old");
+            assertEquals(expected.tooOld[s], counters.total(s, ReceiveCounters.TOO_OLD), stream + " too old");
             assertEquals(expected.resets[s], counters.total(s, ReceiveCounters.RESETS), stream + " resets");
             assertEquals(0, counters.total(s, ReceiveCounters.MALFORMED_OUT_OF_RANGE), stream + " out of range");
         }
@@ -163,7 +171,8 @@ class ReceivePathEndToEndTest
         assertEquals(expected.datagrams, counters.sum(ReceiveCounters.PACKETS) +
             counters.sum(ReceiveCounters.MALFORMED_LENGTH) + counters.sum(ReceiveCounters.MALFORMED_FLAGS) +
             counters.sum(ReceiveCounters.MALFORMED_UNKNOWN_STREAM) + counters.sum(ReceiveCounters.MALFORMED_OUT_OF_RANGE) +
-            counters.sum(ReceiveCounters.TOO_OLD) + counters.sum(ReceiveCounters.DUPLICATES),
+            counters.sum(ReceiveCounters.TOO_OLD) + counters.sum(ReceiveCounters.DUPLICATES) +
+            counters.sum(ReceiveCounters.DROPPED_BACKPRESSURE_PACKETS),
             "every datagram in exactly one counter");
     }
 
@@ -176,6 +185,8 @@ class ReceivePathEndToEndTest
         final long[] flags = new long[4];
         final long[] duplicates = new long[4];
         final long[] resets = new long[4];
+        final long[] tooOld = new long[4];
+        long spanFrames;
         long unknownStream;
         long datagrams;
 
@@ -258,13 +269,13 @@ class ReceivePathEndToEndTest
                     case "seq_jump" -> lostBefore += ev.get("seq").asLong() - ev.get("from_seq").asLong();
                     case "reset" ->
                     {
-                        // A reset publishes the open frame: the rest of it, after the last packet, is lost; the
-                        // stream restarts mid-frame, so the start of its new frame is lost too.
-                        resets[s]++;
-                        final long last = ev.get("from_seq").asLong() - S;
-                        final long restart = ev.get("seq").asLong();
-                        lostBefore += (Math.floorDiv(last, T) + 1) * T - (last + S);
-                        lostBefore += restart - Math.floorDiv(restart, T) * T;
+                        // A reset back by more than reset_threshold_samples (8 T) is confirmed and counted; frames
+                        // are never published again, so from the first reset on the stream is behind every frame
+                        // and each of its datagrams is too old.
+                        if (ev.get("from_seq").asLong() - ev.get("seq").asLong() > 8L * T)
+                        {
+                            resets[s]++;
+                        }
                         resetSteps.add(step);
                     }
                     default ->
@@ -272,13 +283,18 @@ class ReceivePathEndToEndTest
                     }
                 }
             }
+            final int firstReset = resetSteps.isEmpty() ? STEPS : resetSteps.stream().min(Integer::compare).get();
             long lastPlaced = -1;
             long maxSeq = -1;
             for (int step = firstStep; step < STEPS; step++)
             {
-                if (resetSteps.contains(step))
+                if (step >= firstReset)
                 {
-                    maxSeq = -1;
+                    if (placedStep[step])
+                    {
+                        tooOld[s]++;
+                    }
+                    continue;
                 }
                 if (placedStep[step])
                 {
@@ -292,7 +308,7 @@ class ReceivePathEndToEndTest
                     lastPlaced = seq[step];
                 }
             }
-            for (int step = firstStep; step < STEPS; step++)
+            for (int step = firstStep; step < firstReset; step++)
             {
                 if (!placedStep[step] && seq[step] < lastPlaced)
                 {
@@ -302,6 +318,7 @@ class ReceivePathEndToEndTest
             // Samples of the stream's first frame before its first packet are lost too (never left stale).
             final long firstFrameStart = Math.floorDiv(Math.min(startSeq, seq[firstStep]), T) * T;
             lostSamples[s] += seq[firstStep] - firstFrameStart + lostBefore;
+            spanFrames = Math.max(spanFrames, (lastPlaced + S - firstFrameStart) / T);
         }
     }
 }

@@ -10,14 +10,15 @@ import org.kotekanj.fengine.PacketHeaderDescriptor;
  * stream and sample counter does it carry. Reads the header in place (the datagram is still hot in cache) and never
  * writes anything.
  *
- * <p>{@link #classify} returns {@code seq << 16 | streamIndex} for a packet to place, or a negative reject code.
+ * <p>{@link #classify} returns the stream index of a packet to place (its full 48-bit sample counter is then
+ * {@link #seq()}), or a negative reject code.
  */
 public final class PacketClassifier
 {
-    public static final long BAD_LENGTH = -1;
-    public static final long FLAGS = -2;
-    public static final long UNKNOWN_STREAM = -3;
-    public static final long OUT_OF_RANGE = -4;
+    public static final int BAD_LENGTH = -1;
+    public static final int FLAGS = -2;
+    public static final int UNKNOWN_STREAM = -3;
+    public static final int OUT_OF_RANGE = -4;
 
     private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
@@ -27,6 +28,7 @@ public final class PacketClassifier
     private final int rejectMask;
     private final long packetMask;
     private final long samplesPerPacket;
+    private long seq;
 
     public PacketClassifier(final PlacementPlan plan)
     {
@@ -43,7 +45,7 @@ public final class PacketClassifier
      * @param address absolute address of the datagram's first byte.
      * @param length  datagram length as received.
      */
-    public long classify(final long address, final int length)
+    public int classify(final long address, final int length)
     {
         if (length != datagramBytes)
         {
@@ -63,7 +65,14 @@ public final class PacketClassifier
         {
             return OUT_OF_RANGE;
         }
-        return seq << 16 | stream;
+        this.seq = seq;
+        return stream;
+    }
+
+    /** The sample counter of the packet last classified as placeable. */
+    public long seq()
+    {
+        return seq;
     }
 
     /** The stream index of a datagram long enough to carry a header, or -1 (for attributing rejects). */
@@ -71,15 +80,5 @@ public final class PacketClassifier
     {
         return length >= PacketHeaderDescriptor.HEADER_LENGTH ?
             plan.streamIndex(PacketHeaderDescriptor.streamId(ALL, address)) : -1;
-    }
-
-    public static long seq(final long classified)
-    {
-        return classified >>> 16;
-    }
-
-    public static int stream(final long classified)
-    {
-        return (int)(classified & 0xFFFF);
     }
 }

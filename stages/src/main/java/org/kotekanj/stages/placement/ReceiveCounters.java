@@ -8,7 +8,7 @@ import org.kotekanj.status.MetricsRegistry;
 /**
  * The receive path's per-stream accounting. The hot path increments plain {@code long} arrays; {@link #publish()}
  * adds the deltas to the counters file once per batch. One extra row ({@link #UNATTRIBUTED}) holds datagrams whose
- * stream is unknown or unreadable. Every datagram lands in exactly one of packets, malformed, too old or duplicates.
+ * stream is unknown or unreadable. Every datagram lands in exactly one of packets, malformed, too old, duplicates or dropped for back-pressure.
  */
 public final class ReceiveCounters
 {
@@ -23,20 +23,21 @@ public final class ReceiveCounters
     public static final int DUPLICATES = 8;
     public static final int RESETS = 9;
     public static final int DROPPED_BACKPRESSURE = 10;
-    static final int KINDS = 11;
+    public static final int DROPPED_BACKPRESSURE_PACKETS = 11;
+    static final int KINDS = 12;
 
     private static final String[] NAMES = {
         MetricNames.RX_PACKETS, MetricNames.RX_BYTES, MetricNames.RX_LOST_SAMPLES, MetricNames.RX_MALFORMED,
         MetricNames.RX_MALFORMED, MetricNames.RX_MALFORMED, MetricNames.RX_MALFORMED, MetricNames.RX_TOO_OLD,
-        MetricNames.RX_DUPLICATES, MetricNames.RX_RESETS, MetricNames.RX_DROPPED_BACKPRESSURE};
+        MetricNames.RX_DUPLICATES, MetricNames.RX_RESETS, MetricNames.RX_DROPPED_BACKPRESSURE,
+        MetricNames.RX_DROPPED_BACKPRESSURE_PACKETS};
     private static final String[] REASONS = {
-        null, null, null, "length", "flags", "unknown_stream", "out_of_range", null, null, null, null};
+        null, null, null, "length", "flags", "unknown_stream", "out_of_range", null, null, null, null, null};
 
     private final int unattributed;
     private final long payloadBytes;
 
     private final long[] pending;
-    private final long[] totals;
     private final AtomicCounter[] counters;
 
     /**
@@ -49,7 +50,6 @@ public final class ReceiveCounters
         unattributed = plan.numStreams();
         payloadBytes = plan.geometry().payloadBytes();
         pending = new long[rows * KINDS];
-        totals = new long[rows * KINDS];
         counters = new AtomicCounter[rows * KINDS];
         for (int row = 0; row < rows; row++)
         {
@@ -100,20 +100,23 @@ public final class ReceiveCounters
             if (delta != 0)
             {
                 pending[i] = 0;
-                totals[i] += delta;
                 counters[i].getAndAddRelease(delta);
             }
         }
     }
 
-    /** A stream's total of one kind, including counts not yet published (for tests and status). */
+    /**
+     * A stream's total of one kind: what was published to the counters file (any thread may ask), plus, on the
+     * receive thread itself, what is pending.
+     */
     public long total(final int stream, final int kind)
     {
         if (kind == BYTES)
         {
             return total(stream, PACKETS) * payloadBytes;
         }
-        return totals[stream * KINDS + kind] + pending[stream * KINDS + kind];
+        final AtomicCounter counter = counters[stream * KINDS + kind];
+        return (counter == null ? 0 : counter.get()) + pending[stream * KINDS + kind];
     }
 
     /** The total of one kind over all rows. */

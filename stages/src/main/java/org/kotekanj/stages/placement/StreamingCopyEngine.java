@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The native copy path: the helper {@code libkotekanj_copy.so} (built by Maven with gcc) copies a whole batch with
@@ -27,12 +28,26 @@ public final class StreamingCopyEngine implements CopyEngine
     private static volatile boolean tried;
 
     private final MethodHandle copyBatch;
+    private final MethodHandle referenceRuns;
+    private final int vectorBits;
 
     private StreamingCopyEngine(final SymbolLookup library)
     {
         final Linker linker = Linker.nativeLinker();
         copyBatch = linker.downcallHandle(library.find("kj_copy_batch").orElseThrow(),
             FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT), Linker.Option.critical(true));
+        referenceRuns = linker.downcallHandle(library.find("kj_reference_runs").orElseThrow(),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT,
+                JAVA_INT), Linker.Option.critical(false));
+        try
+        {
+            vectorBits = (int)linker.downcallHandle(library.find("kj_copy_vector_bits").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT)).invokeExact();
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("native copy helper did not answer", t);
+        }
     }
 
     /** The engine, or {@code null} if the native helper is not available here. */
@@ -69,6 +84,30 @@ public final class StreamingCopyEngine implements CopyEngine
         catch (final Throwable t)
         {
             throw new IllegalStateException("native copy failed", t);
+        }
+    }
+
+    /** The streaming stores chosen at run time for this CPU: 512 (AVX-512F), 256 (AVX2) or 128 (SSE2) bits. */
+    public int vectorBits()
+    {
+        return vectorBits;
+    }
+
+    /**
+     * The benchmarks' C reference: the same copies as a plain C loop without the queue ({@code packets} payloads of
+     * {@code payload} bytes, {@code srcStride} apart, in runs of {@code run} bytes to consecutive positions of a
+     * ring of {@code ringMask + 1} bytes), widest streaming stores, one sfence. Returns the next ring position.
+     */
+    public long referenceRuns(final long src, final long srcStride, final long ring, final long ringMask,
+        final long position, final int packets, final int payload, final int run)
+    {
+        try
+        {
+            return (long)referenceRuns.invokeExact(src, srcStride, ring, ringMask, position, packets, payload, run);
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("native reference copy failed", t);
         }
     }
 

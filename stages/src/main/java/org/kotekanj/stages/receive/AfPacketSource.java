@@ -43,22 +43,17 @@ public final class AfPacketSource implements PacketSource
     private final MemorySegment ring;
     private final int blockSize;
     private final int blockCount;
-    private final int[] ports;
     private final DatagramSocket[] sinks;
     private final MemorySegment stats;
     private final MemorySegment statsLength;
     private final MemorySegment statsErrno;
     private final String description;
-    private int block;
-    private int packetsLeft;
-    private long packetAddress;
-    private boolean blockHeld;
+    private final PacketRing walker;
     private long drops;
 
     public AfPacketSource(final String interfaceName, final String bindAddress, final int[] ports,
         final int ringBytes, final Log log)
     {
-        this.ports = ports.clone();
         this.blockSize = 1 << 20;
         this.blockCount = Math.max(4, ringBytes / blockSize);
         this.stats = arena.allocate(STATS_LENGTH, 8);
@@ -107,6 +102,7 @@ public final class AfPacketSource implements PacketSource
             arena.close();
             throw new IllegalStateException(t);
         }
+        walker = new PacketRing(ring, blockSize, blockCount, ports);
         sinks = new DatagramSocket[ports.length];
         for (int i = 0; i < ports.length; i++)
         {
@@ -114,6 +110,11 @@ public final class AfPacketSource implements PacketSource
             {
                 sinks[i] = new DatagramSocket(new InetSocketAddress(bindAddress, ports[i]));
                 sinks[i].setReceiveBufferSize(4096);
+            }
+            catch (final java.net.BindException e)
+            {
+                close();
+                throw ReceivePorts.inUse(bindAddress, ports[i]);
             }
             catch (final SocketException e)
             {
@@ -175,62 +176,13 @@ public final class AfPacketSource implements PacketSource
     @Override
     public int poll(final PacketBatch batch)
     {
-        batch.clear();
-        if (!blockHeld)
-        {
-            final long blockBase = (long)block * blockSize;
-            if ((ring.get(JAVA_INT, blockBase + BLOCK_STATUS_OFFSET) & TP_STATUS_USER) == 0)
-            {
-                return 0;
-            }
-            java.lang.invoke.VarHandle.acquireFence();
-            blockHeld = true;
-            packetsLeft = ring.get(JAVA_INT, blockBase + BLOCK_NUM_PKTS_OFFSET);
-            packetAddress = blockBase + ring.get(JAVA_INT, blockBase + BLOCK_FIRST_PKT_OFFSET);
-        }
-        while (packetsLeft > 0 && batch.count() < batch.capacity())
-        {
-            final long packet = packetAddress;
-            packetsLeft--;
-            packetAddress = packet + ring.get(JAVA_INT, packet + PKT_NEXT_OFFSET);
-            accept(packet, batch);
-        }
-        return batch.count();
-    }
-
-    private void accept(final long packet, final PacketBatch batch)
-    {
-        final long ip = packet + (ring.get(JAVA_SHORT, packet + PKT_NET_OFFSET) & 0xFFFF);
-        if (ring.get(JAVA_BYTE, ip + IPV4_PROTOCOL_OFFSET) != IPV4_PROTOCOL_UDP || (ring.get(JAVA_BYTE, ip) & 0xF0) != 0x40)
-        {
-            return;
-        }
-        final long udp = ip + (ring.get(JAVA_BYTE, ip) & 0x0F) * 4L;
-        final int port = Short.reverseBytes(ring.get(JAVA_SHORT, udp + UDP_DST_PORT_OFFSET)) & 0xFFFF;
-        for (int link = 0; link < ports.length; link++)
-        {
-            if (ports[link] == port)
-            {
-                final int udpLength = Short.reverseBytes(ring.get(JAVA_SHORT, udp + UDP_LENGTH_OFFSET)) & 0xFFFF;
-                final long captured = packet + ring.get(JAVA_INT, packet + PKT_SNAPLEN_OFFSET) +
-                    (ring.get(JAVA_SHORT, packet + PKT_MAC_OFFSET) & 0xFFFF);
-                final int length = (int)Math.min(udpLength - UDP_HEADER_LENGTH, captured - udp - UDP_HEADER_LENGTH);
-                batch.add(ring.address() + udp + UDP_HEADER_LENGTH, Math.max(0, length), link);
-                return;
-            }
-        }
+        return walker.poll(batch);
     }
 
     @Override
     public void release(final PacketBatch batch)
     {
-        if (blockHeld && packetsLeft == 0)
-        {
-            java.lang.invoke.VarHandle.releaseFence();
-            ring.set(JAVA_INT, (long)block * blockSize + BLOCK_STATUS_OFFSET, TP_STATUS_KERNEL);
-            blockHeld = false;
-            block = block + 1 == blockCount ? 0 : block + 1;
-        }
+        walker.release(batch);
     }
 
     /** Kernel ring drops (all ports of the ring together, reported on link 0). */

@@ -41,9 +41,16 @@ public final class NioSource implements PacketSource
                 final DatagramChannel channel = DatagramChannel.open();
                 channels[i] = channel;
                 channel.configureBlocking(false);
-                channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 channel.setOption(StandardSocketOptions.SO_RCVBUF, socketBufferBytes);
-                channel.bind(new InetSocketAddress(bindAddress, ports[i]));
+                // No SO_REUSEADDR: a receive port belongs to one receiver (a second instance must fail, not share).
+                try
+                {
+                    channel.bind(new InetSocketAddress(bindAddress, ports[i]));
+                }
+                catch (final java.net.BindException e)
+                {
+                    throw ReceivePorts.inUse(bindAddress, ports[i]);
+                }
                 final int granted = channel.getOption(StandardSocketOptions.SO_RCVBUF);
                 buffers.append(i == 0 ? "" : ", ").append(granted);
                 if (granted < socketBufferBytes)
@@ -52,6 +59,11 @@ public final class NioSource implements PacketSource
                         " bytes (asked " + socketBufferBytes + "); raise net.core.rmem_max to avoid drops");
                 }
             }
+        }
+        catch (final IllegalStateException e)
+        {
+            close();
+            throw e;
         }
         catch (final IOException e)
         {

@@ -91,6 +91,7 @@ public final class ReceiveSourceConfig
                     config.error("ports", "port " + port + " is not a UDP port (1..65535)");
                 }
             }
+            ReceivePorts.check(config, bind, ports);
         }
         if (kind == Kind.PCAP)
         {

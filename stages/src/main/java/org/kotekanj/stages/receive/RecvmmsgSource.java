@@ -36,17 +36,32 @@ public final class RecvmmsgSource implements PacketSource
             {
                 final UdpSocket socket = UdpSocket.open();
                 sockets[i] = socket;
-                socket.setIntOption(UdpSocket.SO_REUSEADDR, 1);
                 final SocketBufferSize granted = socket.setReceiveBufferSize(socketBufferBytes);
                 if (granted.capped())
                 {
                     log.warn("the kernel capped the receive buffer of port " + ports[i] + ": " + granted +
                         "; raise net.core.rmem_max (or run with CAP_NET_ADMIN) to absorb bursts without drops");
                 }
-                socket.enableReceiveQueueOverflow();
-                socket.bind(UdpSocket.ipv4(bindAddress, ports[i]));
+                // No SO_REUSEADDR: a receive port belongs to one receiver (a second instance must fail, not share).
+                try
+                {
+                    socket.bind(UdpSocket.ipv4(bindAddress, ports[i]));
+                }
+                catch (final NativeException e)
+                {
+                    if (e.errno() == ReceivePorts.EADDRINUSE)
+                    {
+                        throw ReceivePorts.inUse(bindAddress, ports[i]);
+                    }
+                    throw e;
+                }
                 buffers.append(i == 0 ? "" : ", ").append(granted.granted());
             }
+        }
+        catch (final IllegalStateException e)
+        {
+            close();
+            throw e;
         }
         catch (final RuntimeException e)
         {
@@ -54,8 +69,7 @@ public final class RecvmmsgSource implements PacketSource
             throw new NativeException("cannot receive on " + bindAddress + " ports " + Arrays.toString(ports) + ": " +
                 e.getMessage(), e instanceof NativeException n ? n.errno() : 0);
         }
-        messages = new MmsgBatch(Math.min(batchCapacity, MmsgBatch.MAX_MESSAGES), slotSize,
-            MmsgBatch.RXQ_OVFL_CONTROL_BYTES);
+        messages = new MmsgBatch(Math.min(batchCapacity, MmsgBatch.MAX_MESSAGES), slotSize, 0);
         description = "recvmmsg on " + bindAddress + " ports " + Arrays.toString(ports) + ", batches of " +
             messages.capacity() + ", SO_RCVBUF " + buffers;
     }
@@ -77,11 +91,6 @@ public final class RecvmmsgSource implements PacketSource
                 for (int i = 0; i < received; i++)
                 {
                     batch.add(base + messages.slotOffset(i), messages.receivedLength(i), link);
-                    final long dropped = messages.receiveQueueDrops(i);
-                    if (dropped > drops[link])
-                    {
-                        drops[link] = dropped;
-                    }
                 }
                 return received;
             }
@@ -94,9 +103,15 @@ public final class RecvmmsgSource implements PacketSource
         return 0;
     }
 
+    /** The kernel's drop count of a link's socket ({@code SO_MEMINFO}), asked now: no per-datagram cost. */
     @Override
     public long socketDrops(final int link)
     {
+        final long dropped = sockets[link].drops();
+        if (dropped > drops[link])
+        {
+            drops[link] = dropped;
+        }
         return drops[link];
     }
 

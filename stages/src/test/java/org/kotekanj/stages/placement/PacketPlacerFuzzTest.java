@@ -18,6 +18,7 @@ import org.kotekanj.fengine.StreamTable;
 import org.kotekanj.log.Log;
 import org.kotekanj.nativeio.HugePages;
 import org.kotekanj.status.MetricsRegistry;
+import org.kotekanj.stages.receive.ReceiverContext;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -27,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Coverage-guided fuzzing of parse + placement (Jazzer): random and mutated datagrams, raw or with plausible headers
  * (known streams, nearby and absurd sample counters, wrong lengths, flags). Asserts that every copy the placement
  * queues writes inside exactly one frame and reads either the datagram being placed or the 0x88 fill, and that every
- * datagram is counted in exactly one of packets, malformed, too old or duplicates.
+ * datagram is counted in exactly one of packets, malformed, too old, duplicates or dropped for back-pressure.
  *
  * <p>In a normal test run the fuzz test replays its seed corpus; {@code JAZZER_FUZZ=1} fuzzes for
  * {@code maxDuration}.
@@ -50,7 +51,7 @@ class PacketPlacerFuzzTest
     private static final FrameProducer PRODUCER = BUFFER.producer("/recv");
     private static final FrameConsumer CONSUMER = BUFFER.consumer("/check");
     private static final MemorySegment DATAGRAMS = Arena.global().allocate(MAX_DATAGRAMS * 128L, 64);
-    private static final CopyQueue COPIES;
+    private static final CopyEngine ENGINE;
     private static final ReceiveCounters COUNTERS;
 
     static
@@ -58,19 +59,20 @@ class PacketPlacerFuzzTest
         BUFFER.declareMetadata(FrameMetadataDescriptor.KIND, FrameMetadataDescriptor.length(PLAN.layout().numFreqs(),
             PLAN.numStreams(), PLAN.rows(), PLAN.numBlocks()));
         BUFFER.allocate(METRICS);
-        COPIES = new CopyQueue(64, new CheckingEngine(BUFFER, DATAGRAMS));
+        ENGINE = new CheckingEngine(BUFFER, DATAGRAMS);
         COUNTERS = new ReceiveCounters(METRICS, "/recv", PLAN, new String[] {"a", "b", "c"});
     }
 
     @FuzzTest(maxDuration = "30s")
     void fuzzPlacement(final FuzzedDataProvider data)
     {
-        final int[] all = {0, 1, 2};
         final long before = accounted();
-        try (FrameWindow window = new FrameWindow(PRODUCER, PLAN, COPIES, COUNTERS, all, 2))
+        final ReceiverContext context = new ReceiverContext().plan(PLAN).windowFrames(2)
+            .startToleranceSamples(data.consumeInt(0, T)).resetThresholdSamples(4L * T).maxSeqJumpSamples(64L * T)
+            .jumpConfirmations(2).copyEngine(ENGINE).conclude();
+        try (ReceiveEvents events = new ReceiveEvents(null, new Log("/fuzz", Log.Level.OFF), 0);
+             Placement placement = new Placement(context, PRODUCER, COUNTERS, events, 64))
         {
-            final PacketPlacer placer = new PacketPlacer(PLAN, window, COPIES, COUNTERS, all, data.consumeInt(0, T),
-                4L * T, 64L * T, 2, new Log("/fuzz", Log.Level.OFF));
             int sent = 0;
             long seq = data.consumeLong(0, 1L << 20) & ~1L;
             while (sent < MAX_DATAGRAMS && data.remainingBytes() > 0)
@@ -78,15 +80,16 @@ class PacketPlacerFuzzTest
                 final long at = sent * 128L;
                 final int length = datagram(data, DATAGRAMS, at, seq);
                 seq = PacketHeaderDescriptor.seq(DATAGRAMS, at) + 2;
-                placer.accept(DATAGRAMS.address() + at, length);
+                placement.accept(DATAGRAMS.address() + at, length);
                 sent++;
                 if (data.consumeBoolean())
                 {
+                    placement.flush();
                     drain();
                 }
             }
-            COPIES.flush();
-            window.publishAll();
+            placement.flush();
+            placement.publishAll();
             drain();
             assertEquals(sent, accounted() - before, "every datagram in exactly one counter");
         }
@@ -94,7 +97,6 @@ class PacketPlacerFuzzTest
 
     private static void drain()
     {
-        COPIES.flush();
         while (CONSUMER.tryAcquire() >= 0)
         {
             CONSUMER.release();
@@ -106,7 +108,7 @@ class PacketPlacerFuzzTest
         return COUNTERS.sum(ReceiveCounters.PACKETS) + COUNTERS.sum(ReceiveCounters.MALFORMED_LENGTH) +
             COUNTERS.sum(ReceiveCounters.MALFORMED_FLAGS) + COUNTERS.sum(ReceiveCounters.MALFORMED_UNKNOWN_STREAM) +
             COUNTERS.sum(ReceiveCounters.MALFORMED_OUT_OF_RANGE) + COUNTERS.sum(ReceiveCounters.TOO_OLD) +
-            COUNTERS.sum(ReceiveCounters.DUPLICATES);
+            COUNTERS.sum(ReceiveCounters.DUPLICATES) + COUNTERS.sum(ReceiveCounters.DROPPED_BACKPRESSURE_PACKETS);
     }
 
     /** Writes one datagram (raw bytes, or a plausible header with a chosen twist) and returns its length. */

@@ -61,6 +61,138 @@ class PacketPlacerTest
         return list;
     }
 
+    /** Frames must come out strictly in time order, each once: what the correlator and the baseband ring trust. */
+    private static void assertStrictlyIncreasing(final List<Long> firstSeqs)
+    {
+        for (int i = 1; i < firstSeqs.size(); i++)
+        {
+            assertTrue(firstSeqs.get(i) > firstSeqs.get(i - 1), "frames out of time order or twice: " + firstSeqs);
+        }
+    }
+
+    @Test
+    void shouldCountASingleStaleDatagramTooOldWithoutResettingTheWindow()
+    {
+        final PlacementRig rig = rig(16, 2, new JavaCopyEngine());
+        rig.place(packets(100 * T, 102 * T));
+        rig.place(traffic.packet(0, 0));          // one stale datagram, far behind its stream
+        rig.place(packets(102 * T, 104 * T));
+        final long[] lost = new long[1];
+        final List<Long> frames = rig.drainFrames((frame, meta) -> lost[0] += rig.verify(frame, meta));
+        assertEquals(List.of(100L * T, 101L * T, 102L * T, 103L * T), frames);
+        assertEquals(0, rig.counters.sum(ReceiveCounters.RESETS));
+        assertEquals(1, rig.counters.total(0, ReceiveCounters.TOO_OLD));
+        assertEquals(0, rig.counters.sum(ReceiveCounters.LOST_SAMPLES));
+        assertEquals(0, lost[0]);
+    }
+
+    @Test
+    void shouldConfirmABackwardResetByConsecutivePacketsAndReAlignOnlyThatStream()
+    {
+        final PlacementRig rig = rig(16, 2, new JavaCopyEngine());
+        rig.place(packets(100 * T, 102 * T));
+        // Stream 0 resets to seq 0; streams 1 and 2 go on.
+        final List<MemorySegment> after = new ArrayList<>();
+        for (long seq = 102 * T; seq < 104 * T; seq += GEOMETRY.samplesPerPacket())
+        {
+            after.add(traffic.packet(0, seq - 102 * T));
+            after.add(traffic.packet(1, seq));
+            after.add(traffic.packet(2, seq));
+        }
+        rig.place(after);
+        final List<Integer> flags = new ArrayList<>();
+        final List<Long> frames = rig.drainFrames((frame, meta) ->
+        {
+            rig.verify(frame, meta);
+            flags.add(FrameMetadataDescriptor.flags(meta));
+        });
+        assertStrictlyIncreasing(frames);
+        assertEquals(List.of(100L * T, 101L * T, 102L * T, 103L * T), frames);
+        assertEquals(1, rig.counters.total(0, ReceiveCounters.RESETS));
+        assertEquals(0, rig.counters.total(1, ReceiveCounters.RESETS) + rig.counters.total(2, ReceiveCounters.RESETS));
+        assertEquals(2 * T / 2, rig.counters.total(0, ReceiveCounters.TOO_OLD), "behind every open frame");
+        assertEquals(0, rig.counters.total(1, ReceiveCounters.LOST_SAMPLES) +
+            rig.counters.total(2, ReceiveCounters.LOST_SAMPLES), "the other streams are not re-aligned");
+        assertEquals(4 * T / 2 * 2 + 2 * T / 2, rig.counters.sum(ReceiveCounters.PACKETS));
+        assertEquals(FrameMetadataDescriptor.FLAG_RESET, flags.get(2) & FrameMetadataDescriptor.FLAG_RESET);
+    }
+
+    @Test
+    void shouldBoundTheLossOfAConfirmedForwardJumpByWhatTheWindowHolds()
+    {
+        final PlacementRig rig = rig(8, 2, new JavaCopyEngine());
+        rig.place(packets(0, T));
+        final long jump = 1L << 40;
+        rig.place(packets(jump, jump + T));
+        final List<Long> frames = rig.drainFrames(rig::verify);
+        assertStrictlyIncreasing(frames);
+        for (int s = 0; s < TABLE.streams().size(); s++)
+        {
+            assertEquals(1, rig.counters.total(s, ReceiveCounters.RESETS), "the jump is an event");
+            // Skipped frames at most the window's worth (2 T), the frame opened before the target (T) and the
+            // unconfirmed first three packets (6 samples): not the 2^40 samples jumped over.
+            assertEquals(3 * T + 6, rig.counters.total(s, ReceiveCounters.LOST_SAMPLES), "stream " + s);
+        }
+    }
+
+    @Test
+    void shouldFollowTheWhole48BitSequenceCounter()
+    {
+        for (final long start : new long[] {1L << 47, (1L << 48) - 2 * T})
+        {
+            final PlacementRig rig = rig(8, 2, new JavaCopyEngine());
+            rig.place(packets(start, start + 2 * T));
+            final long[] lost = new long[1];
+            final List<Long> frames = rig.drainFrames((frame, meta) -> lost[0] += rig.verify(frame, meta));
+            assertEquals(List.of(start, start + T), frames, "from " + start);
+            assertEquals(2 * T / 2 * 3, rig.counters.sum(ReceiveCounters.PACKETS));
+            assertEquals(0, lost[0]);
+        }
+    }
+
+    @Test
+    void shouldKeepAStormOfResetsOffTheHotPathLogAndCountEveryOne()
+    {
+        final java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream();
+        final java.io.PrintStream captured = new java.io.PrintStream(lines, true);
+        org.kotekanj.log.Log.redirect(captured);
+        try
+        {
+            final PlacementRig rig = new PlacementRig(TABLE, T, 16, 2, signal, new JavaCopyEngine(),
+                new org.kotekanj.log.Log("/recv", org.kotekanj.log.Log.Level.INFO));
+            rigs.add(rig);
+            // Stream 0 alternates, 100 times, between seq 0 and 2^30: each move confirmed by 4 packets.
+            for (int storm = 0; storm < 100; storm++)
+            {
+                final long at = (storm % 2 == 0 ? 1L << 30 : 0) + 8L * storm;
+                for (int p = 0; p < 4; p++)
+                {
+                    rig.place(traffic.packet(0, at + 2L * p));
+                }
+            }
+            final int logged = lines.toString().split("\n", -1).length - 1;
+            rig.events.drain();
+            rig.counters.publish();
+            assertEquals(100 - 1, rig.counters.total(0, ReceiveCounters.RESETS), "every confirmed move counted");
+            assertEquals(0, logged, "nothing written by the receive thread itself");
+            final String[] text = lines.toString().split("\n");
+            assertTrue(text.length <= 2, "one line per kind of event per interval, found " + text.length);
+            final List<String> distinct = new ArrayList<>();
+            final List<Integer> counts = new ArrayList<>();
+            rig.events.readErrors((count, first, last, encoded) ->
+            {
+                distinct.add(encoded);
+                counts.add(count);
+            });
+            assertEquals(2, distinct.size(), "one distinct entry per kind of event and stream: " + distinct);
+            assertEquals(99, counts.stream().mapToInt(Integer::intValue).sum());
+        }
+        finally
+        {
+            org.kotekanj.log.Log.redirect(System.err);
+        }
+    }
+
     @Test
     void shouldPlaceEveryByteOfCompleteFrames()
     {
@@ -158,21 +290,16 @@ class PacketPlacerTest
     }
 
     @Test
-    void shouldRestartAlignmentAfterAnFengineReset()
+    void shouldNeverPublishAFrameAgainWhenEveryStreamResets()
     {
         final PlacementRig rig = rig(16, 2, new JavaCopyEngine());
         rig.place(packets(100 * T, 102 * T));
         rig.place(packets(0, 2 * T));
-        final List<Integer> flags = new ArrayList<>();
-        final List<Long> frames = rig.drainFrames((frame, meta) ->
-        {
-            rig.verify(frame, meta);
-            flags.add(FrameMetadataDescriptor.flags(meta));
-        });
-        assertEquals(List.of(100L * T, 101L * T, 0L, (long)T), frames);
+        final List<Long> frames = rig.drainFrames(rig::verify);
+        assertEquals(List.of(100L * T, 101L * T), frames);
         assertEquals(3, rig.counters.sum(ReceiveCounters.RESETS));
-        assertEquals(FrameMetadataDescriptor.FLAG_RESET, flags.get(1) & FrameMetadataDescriptor.FLAG_RESET);
-        assertEquals(4 * T / 2 * 3, rig.counters.sum(ReceiveCounters.PACKETS));
+        assertEquals(2 * T / 2 * 3, rig.counters.sum(ReceiveCounters.TOO_OLD));
+        assertEquals(2 * T / 2 * 3, rig.counters.sum(ReceiveCounters.PACKETS));
     }
 
     @Test
@@ -184,7 +311,8 @@ class PacketPlacerTest
         // Three frames fit the buffer; the window publishes two, holds the third, and the rest find no free frame.
         final long placed = rig.counters.sum(ReceiveCounters.PACKETS);
         assertEquals(3 * T / 2 * 3, placed);
-        final long dropped = rig.counters.sum(ReceiveCounters.TOO_OLD);
+        assertEquals(0, rig.counters.sum(ReceiveCounters.TOO_OLD), "a slow consumer is not a late packet");
+        final long dropped = rig.counters.sum(ReceiveCounters.DROPPED_BACKPRESSURE_PACKETS);
         assertEquals(3 * T / 2 * 3, dropped);
         assertEquals(dropped * 2, rig.counters.sum(ReceiveCounters.DROPPED_BACKPRESSURE));
         rig.drainFrames(rig::verify);

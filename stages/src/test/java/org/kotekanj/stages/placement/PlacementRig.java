@@ -14,6 +14,7 @@ import org.kotekanj.fengine.StreamTable;
 import org.kotekanj.log.Log;
 import org.kotekanj.nativeio.HugePages;
 import org.kotekanj.sim.signal.SampleSignal;
+import org.kotekanj.stages.receive.ReceiverContext;
 import org.kotekanj.status.MetricsRegistry;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -29,14 +30,19 @@ final class PlacementRig implements AutoCloseable
     final FrameProducer producer;
     final FrameConsumer consumer;
     final ReceiveCounters counters;
-    final CopyQueue copies;
-    final FrameWindow window;
-    final PacketPlacer placer;
+    final ReceiveEvents events;
+    final Placement placement;
     final SampleSignal signal;
     final StreamTable table;
 
     PlacementRig(final StreamTable table, final int samplesPerFrame, final int numFrames, final int windowFrames,
         final SampleSignal signal, final CopyEngine engine)
+    {
+        this(table, samplesPerFrame, numFrames, windowFrames, signal, engine, new Log("/recv", Log.Level.OFF));
+    }
+
+    PlacementRig(final StreamTable table, final int samplesPerFrame, final int numFrames, final int windowFrames,
+        final SampleSignal signal, final CopyEngine engine, final Log log)
     {
         this.signal = signal;
         this.table = table;
@@ -52,12 +58,10 @@ final class PlacementRig implements AutoCloseable
         final String[] ports = new String[plan.numStreams()];
         java.util.Arrays.fill(ports, "test");
         counters = new ReceiveCounters(metrics, "/recv", plan, ports);
-        copies = new CopyQueue(1024, engine);
-        final int[] all = new int[plan.numStreams()];
-        java.util.Arrays.setAll(all, i -> i);
-        window = new FrameWindow(producer, plan, copies, counters, all, windowFrames);
-        placer = new PacketPlacer(plan, window, copies, counters, all, samplesPerFrame, 8L * samplesPerFrame,
-            1000L * samplesPerFrame, 4, new Log("/recv", Log.Level.OFF));
+        events = new ReceiveEvents(null, log, 10_000_000_000L);
+        final ReceiverContext context = new ReceiverContext().plan(plan).windowFrames(windowFrames)
+            .jumpConfirmations(4).copyEngine(engine).conclude();
+        placement = new Placement(context, producer, counters, events, 1024);
     }
 
     /** Places datagrams as one batch (copies flushed at the end, as the stage does). */
@@ -65,9 +69,9 @@ final class PlacementRig implements AutoCloseable
     {
         for (final MemorySegment datagram : datagrams)
         {
-            placer.accept(datagram.address(), (int)datagram.byteSize());
+            placement.accept(datagram.address(), (int)datagram.byteSize());
         }
-        copies.flush();
+        placement.flush();
     }
 
     void place(final List<MemorySegment> datagrams)
@@ -78,7 +82,7 @@ final class PlacementRig implements AutoCloseable
     /** Publishes the window and returns the first sample counter of every published frame, releasing them. */
     List<Long> drainFrames(final FrameCheck check)
     {
-        window.publishAll();
+        placement.publishAll();
         counters.publish();
         final List<Long> firstSeqs = new ArrayList<>();
         int slot;
@@ -158,7 +162,8 @@ final class PlacementRig implements AutoCloseable
     @Override
     public void close()
     {
-        window.close();
+        placement.close();
+        events.close();
         buffer.close();
     }
 }

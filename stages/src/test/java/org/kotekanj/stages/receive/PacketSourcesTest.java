@@ -160,4 +160,19 @@ class PacketSourcesTest
     {
         return java.util.Arrays.compare(a, b);
     }
+
+    @Test
+    void shouldBindReceivePortsExclusively() throws IOException
+    {
+        final int[] ports = {freePort()};
+        try (PacketSource first = new RecvmmsgSource("127.0.0.1", ports, 8, 2048, 1 << 20, LOG))
+        {
+            final IllegalStateException recvmmsg = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalStateException.class, () -> new RecvmmsgSource("127.0.0.1", ports, 8, 2048, 1 << 20, LOG));
+            org.junit.jupiter.api.Assertions.assertTrue(recvmmsg.getMessage().contains("port " + ports[0] +
+                " is already in use"), recvmmsg.getMessage());
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> new NioSource("0.0.0.0", ports, 8, 2048, 1 << 20, LOG));
+        }
+    }
 }

@@ -16,10 +16,10 @@ import org.kotekanj.log.Log;
 import org.kotekanj.nativeio.HugePages;
 import org.kotekanj.sim.signal.TplusESignal;
 import org.kotekanj.stages.placement.CopyEngine;
-import org.kotekanj.stages.placement.CopyQueue;
-import org.kotekanj.stages.placement.FrameWindow;
 import org.kotekanj.stages.placement.JavaCopyEngine;
-import org.kotekanj.stages.placement.PacketPlacer;
+import org.kotekanj.stages.placement.Placement;
+import org.kotekanj.stages.placement.ReceiveEvents;
+import org.kotekanj.stages.receive.ReceiverContext;
 import org.kotekanj.stages.placement.PlacementPlan;
 import org.kotekanj.stages.placement.ReceiveCounters;
 import org.kotekanj.stages.placement.StreamingCopyEngine;
@@ -69,9 +69,8 @@ public class PlacementBenchmark
     private Arena arena;
     private FrameBuffer buffer;
     private FrameConsumer consumer;
-    private CopyQueue copies;
-    private FrameWindow window;
-    private PacketPlacer placer;
+    private ReceiveEvents events;
+    private Placement placement;
     private MemorySegment packets;
     private int datagramBytes;
     private int streams;
@@ -100,12 +99,10 @@ public class PlacementBenchmark
         {
             throw new IllegalStateException("the native copy helper is not built");
         }
-        copies = new CopyQueue(4096, copyEngine);
         final ReceiveCounters counters = new ReceiveCounters(metrics, "/recv", plan, new String[] {"a", "b", "c", "d"});
-        final int[] all = {0, 1, 2, 3};
-        window = new FrameWindow(producer, plan, copies, counters, all, 2);
-        placer = new PacketPlacer(plan, window, copies, counters, all, SAMPLES_PER_FRAME, 8L * SAMPLES_PER_FRAME,
-            1000L * SAMPLES_PER_FRAME, 8, new Log("/recv", Log.Level.OFF));
+        events = new ReceiveEvents(null, new Log("/recv", Log.Level.OFF), 0);
+        placement = new Placement(new ReceiverContext().plan(plan).copyEngine(copyEngine).conclude(), producer,
+            counters, events, 4096);
         datagramBytes = geometry.datagramBytes();
         streams = table.streams().size();
         arena = Arena.ofShared();
@@ -142,10 +139,10 @@ public class PlacementBenchmark
             }
             PacketHeaderDescriptor.write(packets, offset, packets.get(
                 java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, offset + 2) & 0xFFFF, seq);
-            placer.accept(base + offset, datagramBytes);
+            placement.accept(base + offset, datagramBytes);
         }
         seq += 2;
-        copies.flush();
+        placement.flush();
         while (consumer.tryAcquire() >= 0)
         {
             consumer.release();
@@ -170,7 +167,8 @@ public class PlacementBenchmark
     @TearDown(Level.Trial)
     public void tearDown()
     {
-        window.close();
+        placement.close();
+        events.close();
         buffer.close();
         arena.close();
     }

@@ -1,14 +1,11 @@
 package org.kotekanj.tools.bench;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -16,17 +13,11 @@ import org.kotekanj.config.ConfigErrors;
 import org.kotekanj.config.ConfigNode;
 import org.kotekanj.config.YamlConfigLoader;
 import org.kotekanj.fengine.PacketHeaderDescriptor;
-import org.kotekanj.fengine.pcap.PcapWriter;
 import org.kotekanj.rest.EndpointRegistry;
 import org.kotekanj.stage.Pipeline;
 import org.kotekanj.stage.PipelineBuilder;
 import org.kotekanj.stage.StageRegistry;
-import org.kotekanj.log.Log;
 import org.kotekanj.stages.placement.ReceiveCounters;
-import org.kotekanj.stages.receive.NioSource;
-import org.kotekanj.stages.receive.PacketBatch;
-import org.kotekanj.stages.receive.PacketSource;
-import org.kotekanj.stages.receive.RecvmmsgSource;
 import org.kotekanj.stages.receive.FengineReceiver;
 import org.kotekanj.status.MetricsRegistry;
 
@@ -69,8 +60,7 @@ public final class ReceiveBenchmark
                 .append("}\n");
             ports.append(link == 0 ? "" : ", ").append(port + link);
         }
-        warmUp(links, ports.toString(), streams.toString());
-        warmUpSocketPath(source);
+        warmUp(source, port, links, streams.toString());
         final String yaml = pipelineYaml(links, ports.toString(), streams.toString(), """
               source: %s
               bind_address: 127.0.0.1
@@ -117,39 +107,72 @@ public final class ReceiveBenchmark
     }
 
     /**
-     * Runs the same receive stage over a pcap recording of the same traffic first, so that the placement code is
-     * compiled before the measured run (as in a long-running receiver; a C reference needs no warm-up).
+     * Runs the same pipeline with the same source first, on other ports, fed by a sender thread in this process, so
+     * that everything the measured run executes (the stage loop with this source, placement, copies) is compiled
+     * with the same types before it starts, as in a long-running receiver (a C reference needs no warm-up). A
+     * warm-up through another source would leave the stage's compiled loop speculating on that source's type, and
+     * the measured run would pay for a recompilation on its 2 cores.
      */
-    private static void warmUp(final int links, final String ports, final String streams) throws Exception
+    private static void warmUp(final String source, final int port, final int links, final String streams)
+        throws Exception
     {
-        final Path pcap = Files.createTempFile("receive-warmup", ".pcap");
-        try (Arena arena = Arena.ofConfined(); PcapWriter writer = PcapWriter.create(pcap))
+        final int warmPort = port + 100;
+        final StringBuilder ports = new StringBuilder();
+        for (int link = 0; link < links; link++)
         {
-            final MemorySegment packet = arena.allocate(4886);
-            for (long step = 0; step < 40_000; step++)
-            {
-                for (int link = 0; link < links; link++)
-                {
-                    PacketHeaderDescriptor.write(packet, 0, link, step * 2);
-                    writer.write(step * 5120, packet, 0, 4886, 0x7F000001, 40000 + link, 0x7F000001,
-                        Integer.parseInt(ports.split(", ")[link]));
-                }
-            }
+            ports.append(link == 0 ? "" : ", ").append(warmPort + link);
         }
-        final String yaml = pipelineYaml(links, ports, streams, """
-              source: pcap
-              pcap_file: %s
+        final String yaml = pipelineYaml(links, ports.toString(), streams, """
+              source: %s
+              bind_address: 127.0.0.1
+              socket_buffer_bytes: 67108864
+              ring_bytes: 268435456
               log_level: warn
-            """.formatted(pcap));
+            """.formatted(source));
         final ConfigErrors errors = new ConfigErrors();
         final MetricsRegistry metrics = MetricsRegistry.inMemory();
         final Pipeline pipeline = PipelineBuilder.build(YamlConfigLoader.parse(yaml, "warm-up", errors),
             StageRegistry.discover(), metrics, errors);
         errors.throwIfAny();
         pipeline.start(metrics, new EndpointRegistry());
-        pipeline.awaitStages(Duration.ofSeconds(60));
-        pipeline.stop();
-        Files.deleteIfExists(pcap);
+        final FengineReceiver receiver = (FengineReceiver)pipeline.stage("/recv");
+        final DatagramChannel[] senders = new DatagramChannel[links];
+        final ByteBuffer datagram = ByteBuffer.allocateDirect(4886);
+        final MemorySegment header = MemorySegment.ofBuffer(datagram);
+        try
+        {
+            for (int link = 0; link < links; link++)
+            {
+                senders[link] = DatagramChannel.open();
+                senders[link].connect(new InetSocketAddress("127.0.0.1", warmPort + link));
+            }
+            final long end = System.nanoTime() + 4_000_000_000L;
+            long seq = 0;
+            while (System.nanoTime() < end && receiver.counters().sum(ReceiveCounters.PACKETS) < 300_000)
+            {
+                for (int burst = 0; burst < 16; burst++, seq += 2)
+                {
+                    for (int link = 0; link < links; link++)
+                    {
+                        PacketHeaderDescriptor.write(header, 0, link, seq);
+                        datagram.clear();
+                        senders[link].write(datagram);
+                    }
+                }
+                Thread.onSpinWait();
+            }
+        }
+        finally
+        {
+            for (final DatagramChannel sender : senders)
+            {
+                if (sender != null)
+                {
+                    sender.close();
+                }
+            }
+            pipeline.stop();
+        }
     }
 
     /** The benchmark pipeline: fpeer's traffic (chime sizes, stream_id = link) into frames that a sink releases. */
@@ -178,48 +201,6 @@ public final class ReceiveBenchmark
               kotekan_stage: FrameSink
               in_buf: frames
             """.formatted(links, ports, sourceKeys.stripTrailing().indent(0), streams);
-    }
-
-    /** Polls the chosen socket source over loopback for a while, so its receive loop is compiled too. */
-    private static void warmUpSocketPath(final String source) throws Exception
-    {
-        if (!"recvmmsg".equals(source) && !"nio".equals(source))
-        {
-            return;
-        }
-        final int port;
-        try (DatagramChannel probe = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0)))
-        {
-            port = ((InetSocketAddress)probe.getLocalAddress()).getPort();
-        }
-        final Log quiet = new Log("/warm-up", Log.Level.OFF);
-        try (PacketSource socket = "nio".equals(source) ?
-            new NioSource("127.0.0.1", new int[] {port}, 64, 4928, 1 << 24, quiet) :
-            new RecvmmsgSource("127.0.0.1", new int[] {port}, 64, 4928, 1 << 24, quiet);
-             DatagramChannel sender = DatagramChannel.open())
-        {
-            sender.connect(new InetSocketAddress("127.0.0.1", port));
-            final ByteBuffer datagram = ByteBuffer.allocateDirect(4886);
-            final PacketBatch batch = new PacketBatch(64);
-            long polls = 0;
-            for (int round = 0; round < 20_000; round++)
-            {
-                for (int i = 0; i < 8; i++)
-                {
-                    datagram.clear();
-                    sender.write(datagram);
-                }
-                while (socket.poll(batch) > 0)
-                {
-                    polls++;
-                }
-                polls++;
-            }
-            if (polls == 0)
-            {
-                throw new IllegalStateException("warm-up polled nothing");
-            }
-        }
     }
 
     private static long gcCount()

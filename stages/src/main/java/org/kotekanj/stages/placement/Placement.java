@@ -1,0 +1,71 @@
+package org.kotekanj.stages.placement;
+
+import org.kotekanj.buffer.FrameProducer;
+import org.kotekanj.stages.receive.ReceiverContext;
+
+/**
+ * One receive core's placement, wired once from a concluded {@link ReceiverContext}: the copy queue, the
+ * {@link FrameCompleter}, the {@link FrameWindow} over its output buffer and the {@link PacketPlacer} that uses them.
+ * The receive stage, the placement tests and the placement benchmarks all build it the same way.
+ */
+public final class Placement implements AutoCloseable
+{
+    private final CopyQueue copies;
+    private final FrameCompleter completer;
+    private final FrameWindow window;
+    private final PacketPlacer placer;
+
+    public Placement(final ReceiverContext context, final FrameProducer output, final ReceiveCounters counters,
+        final ReceiveEvents events, final int copyQueueCapacity)
+    {
+        copies = new CopyQueue(copyQueueCapacity, context.copyEngine());
+        completer = new FrameCompleter(context, copies, counters, output.buffer().numFrames());
+        window = new FrameWindow(output, completer, context.windowFrames());
+        placer = new PacketPlacer(context, window, completer, copies, counters, events);
+    }
+
+    /** Places one datagram (copies are queued: {@link #flush} at the end of the batch). */
+    public void accept(final long address, final int length)
+    {
+        placer.accept(address, length);
+    }
+
+    /** Executes the batch's queued copies. */
+    public void flush()
+    {
+        copies.flush();
+    }
+
+    /** Publishes every open frame, counting every missing cell as lost. */
+    public void publishAll()
+    {
+        window.publishAll();
+    }
+
+    /** Publishes every open frame; cells after each stream's last packet are flagged but not counted as lost. */
+    public void publishAllAtEnd()
+    {
+        window.publishAllAtEnd(placer.tracker());
+    }
+
+    public CopyQueue copies()
+    {
+        return copies;
+    }
+
+    public FrameWindow window()
+    {
+        return window;
+    }
+
+    public StreamTracker tracker()
+    {
+        return placer.tracker();
+    }
+
+    @Override
+    public void close()
+    {
+        completer.close();
+    }
+}

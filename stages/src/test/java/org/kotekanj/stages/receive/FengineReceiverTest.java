@@ -1,0 +1,178 @@
+package org.kotekanj.stages.receive;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.kotekanj.buffer.FrameBuffer;
+import org.kotekanj.buffer.FrameConsumer;
+import org.kotekanj.buffer.FrameMetadataDescriptor;
+import org.kotekanj.config.ConfigError;
+import org.kotekanj.config.ConfigErrors;
+import org.kotekanj.config.StageConfig;
+import org.kotekanj.config.YamlConfigLoader;
+import org.kotekanj.fengine.PacketHeaderDescriptor;
+import org.kotekanj.fengine.StreamId;
+import org.kotekanj.log.Log;
+import org.kotekanj.nativeio.HugePages;
+import org.kotekanj.stage.StageContext;
+import org.kotekanj.stages.placement.ReceiveCounters;
+import org.kotekanj.status.MetricsRegistry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The receive stage itself, driven by hand on its own thread: config, sockets, placement, counters, frames. */
+class FengineReceiverTest
+{
+    /** Two streams of 8 inputs, 2 freqs, 2 samples per packet; frames of 8 samples (4 packet rows). */
+    private static final String NODE = """
+        frames:
+          kotekan_buffer: standard
+        recv:
+          kotekan_stage: FengineReceiver
+          out_buf: frames
+          samples_per_frame: 8
+          profile: generic
+          samples_per_packet: 2
+          freqs_per_packet: 2
+          inputs_per_packet: 8
+          footer_bytes: 0
+          flag_word: false
+          source: recvmmsg
+          streams:
+            - {stream_id: 0.0.0, freq_base: 10, input_block: 0}
+            - {stream_id: 0.0.1, freq_base: 10, input_block: 1}
+        """;
+    private static final int T = 8;
+
+    private final MetricsRegistry metrics = MetricsRegistry.inMemory();
+    private final List<FrameBuffer> buffers = new ArrayList<>();
+
+    @AfterEach
+    void tearDown()
+    {
+        buffers.forEach(FrameBuffer::close);
+    }
+
+    private record Built(FengineReceiver receiver, FrameBuffer buffer, ConfigErrors errors) { }
+
+    private Built build(final String extra, final int numFrames)
+    {
+        final ConfigErrors errors = new ConfigErrors();
+        final StageConfig config = new StageConfig(YamlConfigLoader.parse(NODE + extra.indent(2), "recv.yaml", errors)
+            .find("recv"), errors);
+        final FrameBuffer buffer = new FrameBuffer("frames", numFrames, 2L * T * 128, HugePages.OFF, -1, null);
+        buffers.add(buffer);
+        final FengineReceiver receiver = new FengineReceiver(new StageContext(config, Map.of("frames", buffer),
+            Map.of(), metrics, new Log("/recv", Log.Level.OFF)));
+        return new Built(receiver, buffer, errors);
+    }
+
+    @Test
+    void shouldReceivePlaceAndCountDatagramsFromItsSockets() throws Exception
+    {
+        final int port;
+        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
+        {
+            port = probe.getLocalPort();
+        }
+        final Built built = build("ports: [" + port + "]\nbind_address: 127.0.0.1\ncopy: java\n", 8);
+        built.errors().throwIfAny();
+        final FrameConsumer consumer = built.buffer().consumer("/check");
+        built.buffer().allocate(metrics);
+        final FengineReceiver receiver = built.receiver();
+        receiver.onStart();
+        try (DatagramSocket sender = new DatagramSocket())
+        {
+            final int datagram = PacketHeaderDescriptor.PAYLOAD_OFFSET + 2 * 2 * 8;
+            final List<byte[]> sent = new ArrayList<>();
+            for (long seq = 3 * T; seq < 6 * T; seq += 2)
+            {
+                for (int link = 0; link < 2; link++)
+                {
+                    sent.add(packet(StreamId.of(0, 0, link), seq, datagram));
+                }
+            }
+            sent.add(packet(StreamId.of(0, 0, 0), 0, datagram));          // one stale datagram: too old
+            sent.add(packet(StreamId.of(0, 0, 1), 6 * T, datagram - 1));  // short: malformed
+            for (final byte[] bytes : sent)
+            {
+                sender.send(new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), port));
+            }
+            final ReceiveCounters counters = receiver.counters();
+            final long deadline = System.nanoTime() + 5_000_000_000L;
+            while (accounted(counters) < sent.size() && System.nanoTime() < deadline)
+            {
+                receiver.doWork();
+            }
+            assertEquals(sent.size(), accounted(counters), "every datagram in exactly one counter");
+        }
+        assertTrue(receiver.onDrain());
+        final ReceiveCounters counters = receiver.counters();
+        assertEquals(3 * T, counters.sum(ReceiveCounters.PACKETS));
+        assertEquals(1, counters.total(0, ReceiveCounters.TOO_OLD));
+        assertEquals(1, counters.total(1, ReceiveCounters.MALFORMED_LENGTH));
+        assertEquals(0, counters.sum(ReceiveCounters.RESETS));
+        final List<Long> firstSeqs = new ArrayList<>();
+        int slot;
+        while ((slot = consumer.tryAcquire()) >= 0)
+        {
+            final MemorySegment meta = consumer.metadata(slot);
+            firstSeqs.add(FrameMetadataDescriptor.firstSeq(meta));
+            assertEquals(0, FrameMetadataDescriptor.lostCells(meta));
+            consumer.release();
+        }
+        assertEquals(List.of(3L * T, 4L * T, 5L * T), firstSeqs);
+        for (int i = 0; i < 5000; i++)
+        {
+            receiver.doWork();
+        }
+        assertTrue(receiver.idleFraction() > 0.9, "idle ratio from the polls that found nothing");
+        receiver.onClose();
+    }
+
+    @Test
+    void shouldReportEveryBadReceiveKeyAsAConfigError()
+    {
+        final Built built = build("""
+            ports: [15000, 15000]
+            bind_address: 127.0.0.256
+            window_frames: 4
+            streams_owned: [0, 5]
+            copy: fast
+            jump_confirmations: 0
+            """, 4);
+        final List<String> errors = built.errors().list().stream().map(ConfigError::toString).toList();
+        final String all = String.join("\n", errors);
+        assertTrue(all.contains("ports") && all.contains("listed twice"), all);
+        assertTrue(all.contains("bind_address"), all);
+        assertTrue(all.contains("window_frames"), all);
+        assertTrue(all.contains("streams_owned"), all);
+        assertTrue(all.contains("copy"), all);
+        assertTrue(all.contains("jump_confirmations"), all);
+        assertEquals(6, errors.size(), all);
+    }
+
+    private static long accounted(final ReceiveCounters counters)
+    {
+        return counters.sum(ReceiveCounters.PACKETS) + counters.sum(ReceiveCounters.MALFORMED_LENGTH) +
+            counters.sum(ReceiveCounters.MALFORMED_FLAGS) + counters.sum(ReceiveCounters.MALFORMED_UNKNOWN_STREAM) +
+            counters.sum(ReceiveCounters.MALFORMED_OUT_OF_RANGE) + counters.sum(ReceiveCounters.TOO_OLD) +
+            counters.sum(ReceiveCounters.DUPLICATES) + counters.sum(ReceiveCounters.DROPPED_BACKPRESSURE_PACKETS);
+    }
+
+    private static byte[] packet(final int streamId, final long seq, final int length)
+    {
+        final byte[] bytes = new byte[length];
+        PacketHeaderDescriptor.write(MemorySegment.ofArray(bytes), 0, streamId, seq);
+        return bytes;
+    }
+}
