@@ -53,11 +53,8 @@ public final class FrameBuffer implements AutoCloseable
     private String producedMetadataKind;
 
     private long[] agreedTags;
-<<<<<<< HEAD
     private long[] generations;
-=======
     private long[] headerShares;
->>>>>>> main
     private long[] producerCursors;
     private long[] claimCursors;
     private long[] consumerCursors;
@@ -191,13 +188,10 @@ public final class FrameBuffer implements AutoCloseable
         requireNotAllocated();
         agreedTags = new long[numFrames];
         java.util.Arrays.fill(agreedTags, TAG_UNSET);
-<<<<<<< HEAD
         generations = new long[numFrames];
         java.util.Arrays.fill(generations, -1L);
-=======
         headerShares = new long[numFrames];
         java.util.Arrays.fill(headerShares, TAG_UNSET);
->>>>>>> main
         producerCursors = new long[Math.max(1, producers.size()) * PAD];
         claimCursors = new long[Math.max(1, producers.size()) * PAD];
         consumerCursors = new long[Math.max(1, consumers.size()) * PAD];
@@ -282,7 +276,6 @@ public final class FrameBuffer implements AutoCloseable
     }
 
     /**
-<<<<<<< HEAD
      * Records that {@code sequence} now occupies its slot, before the producer writes into it (the write side of
      * the seqlock {@link FrameReader} uses). Several producers of one frame write the same value. The full fence
      * orders this store before the frame's data, including streaming (non-temporal) stores.
@@ -301,7 +294,9 @@ public final class FrameBuffer implements AutoCloseable
     long maxClaimedSequence()
     {
         return maxClaimed();
-=======
+    }
+
+    /**
      * Adds one producer's share of a frame's header totals (a count and flag bits) for frame {@code sequence}: the
      * shares of every producer are summed and OR-ed in a per-slot word (one CAS, tagged with the lap like
      * {@link #agree}); the producer whose share completes the set gets the merged word, everyone else -1. That
@@ -328,7 +323,6 @@ public final class FrameBuffer implements AutoCloseable
                 return HeaderShare.producers(merged) == producers.size() ? merged : -1;
             }
         }
->>>>>>> main
     }
 
     void publishCursor(final int producer, final long published)
