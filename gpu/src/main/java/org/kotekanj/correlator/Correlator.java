@@ -16,6 +16,7 @@ import org.kotekanj.rest.RestResponse;
 import org.kotekanj.stage.Stage;
 import org.kotekanj.stage.StageContext;
 import org.kotekanj.status.LatencyHistogram;
+import org.kotekanj.status.MetricsRegistry;
 
 /**
  * The X-engine stage: reads the receive path's sample frames ({@code [freq][time][input]}, SampleMetadata), sums
@@ -54,6 +55,7 @@ public final class Correlator extends Stage
     private final AtomicCounter integrations;
     private final AtomicCounter lostSamples;
     private final LatencyHistogram kernelTime;
+    private final MetricsRegistry metrics;
     private final LatestVisibilities latest;
     private CorrelatorBackend backend;
     private byte[] deviceName;
@@ -140,6 +142,7 @@ public final class Correlator extends Stage
         integrations = context.metrics().counter("kotekan_corr_integrations_total", path());
         lostSamples = context.metrics().counter("kotekan_corr_lost_samples_total", path());
         kernelTime = context.metrics().latencyHistogram("kotekan_corr_kernel_seconds", path());
+        metrics = context.metrics();
         latest = new LatestVisibilities(path(), geometry.numInputs(), freqIds);
         context.addEndpoint("GET", "/visibilities/latest", "the newest integration of one frequency " +
             "(?freq_id=N): re and im of every product", request -> RestResponse.ok(
@@ -150,6 +153,7 @@ public final class Correlator extends Stage
     public void onStart() throws Exception
     {
         backend = configured.create(cpus);
+        backend.bindMetrics(metrics, path());
         deviceName = backend.device().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         log.info("backend " + backend.name() + " (" + backend.device() + "; " + backendChoice + "), " +
             geometry.numInputs() + " inputs x " + geometry.numFreqs() + " freqs, " +
@@ -375,6 +379,6 @@ public final class Correlator extends Stage
     {
         return (backend == null ? backendChoice : "backend " + backend.name() + " (" + backend.device() + "; " +
             backendChoice + ")") + "; " + integrations.get() + " integrations, " + lostSamples.get() +
-            " lost samples";
+            " lost samples" + (backend == null || backend.statusDetail().isEmpty() ? "" : "; " + backend.statusDetail());
     }
 }

@@ -3,6 +3,8 @@ package org.kotekanj.correlator;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
+import org.kotekanj.status.MetricsRegistry;
+
 /**
  * The X-engine behind the {@code Correlator} stage: integer-exact {@code Σ x_a·conj(x_b)} over the upper triangle of
  * the real inputs, written in the product order of {@code shared/specs/visibilities.md}. The stage owns the
@@ -95,6 +97,21 @@ public interface CorrelatorBackend extends AutoCloseable
 
     /** Integrations whose sums are fully written to their visibility segment (monotonic). */
     long integrationsCompleted();
+
+    /**
+     * Publishes the backend's own metrics under the stage's name, once after it is created (a GPU backend: device-side
+     * time of each command, {@code kotekan_corr_kernel_seconds} and {@code kotekan_corr_copy_seconds} by
+     * {@code command}). None by default.
+     */
+    default void bindMetrics(final MetricsRegistry metrics, final String stage)
+    {
+    }
+
+    /** The backend's own part of the stage's status line (a GPU backend: mean time of each command), or "". */
+    default String statusDetail()
+    {
+        return "";
+    }
 
     /** Waits for everything submitted, then frees the backend's resources (on the stage's thread, at close). */
     @Override
