@@ -225,6 +225,8 @@ public final class BasebandEvent
         o.put("total", totalBytes());
         o.put("remaining", remainingBytes());
         o.put("received", received.toString());
+        o.put("trigger_to_first_byte_ms", firstByteNanos == 0 ? null : (firstByteNanos - receivedNanos) / 1e6);
+        o.put("copied", copied == null ? null : copied.toString());
         final ObjectNode freqs = o.putObject("freqs");
         for (final FreqDump dump : dumps)
         {

@@ -74,8 +74,8 @@ final class BasebandFile implements AutoCloseable
         hdf.writeRows(present, row, chunk.rows(), chunk.present());
     }
 
-    /** Writes the root attributes, closes, fsyncs and renames into place; returns the final file's size. */
-    long finish(final BasebandEvent event, final boolean full, final double kDm, final long samplePeriodNs)
+    /** Writes the root attributes and closes the HDF5 file; {@link #commit} then puts it in place. */
+    void finish(final BasebandEvent event, final boolean full, final double kDm, final long samplePeriodNs)
         throws IOException
     {
         final FreqPlan plan = dump.plan();
@@ -102,6 +102,11 @@ final class BasebandFile implements AutoCloseable
         hdf.closeDataset(baseband);
         hdf.closeDataset(present);
         hdf.close();
+    }
+
+    /** Fsyncs the closed {@code .partial}, renames it into place and fsyncs the directory; returns its size. */
+    static long commit(final FreqDump dump) throws IOException
+    {
         final Path partial = dump.partialFile();
         try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE))
         {

@@ -1,5 +1,6 @@
 package org.kotekanj.baseband;
 
+import org.kotekanj.baseband.waterfall.WaterfallEndpoint;
 import org.kotekanj.buffer.FrameReader;
 import org.kotekanj.config.StageConfig;
 import org.kotekanj.fengine.PacketGeometry;
@@ -68,6 +69,8 @@ public final class BasebandReadout extends Stage
         context.addEndpoint("GET", "/baseband", "recent baseband events", readout::list);
         context.addEndpoint("GET", "/baseband/{event_id}", "one baseband event's status", readout::get);
         context.addEndpoint("GET", "/baseband/ring", "the samples the baseband ring holds", readout::ring);
+        context.addEndpoint("GET", "/baseband/{event_id}/waterfall.png", "power over time and frequency of an event, " +
+            "raw and de-dispersed", http -> WaterfallEndpoint.render(readout.find(http).directory(), 512));
         context.addEndpoint("DELETE", "/baseband/{event_id}", "cancel a baseband event", readout::cancel);
     }
 

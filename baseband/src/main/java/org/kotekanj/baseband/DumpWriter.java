@@ -1,13 +1,7 @@
 package org.kotekanj.baseband;
 
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -34,6 +28,11 @@ final class DumpWriter implements Runnable
     {
     }
 
+    /** A closed file to fsync, rename, hash and report. */
+    private record Commit(FreqDump dump, boolean full)
+    {
+    }
+
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final StagingArea staging;
     private final Readout readout;
@@ -41,10 +40,13 @@ final class DumpWriter implements Runnable
     private final Log log;
     private final Map<FreqDump, BasebandFile> open = new HashMap<>();
     private final Thread thread;
-    private final ByteBuffer hashBuffer = ByteBuffer.allocateDirect(1 << 20);
+    /** Threads that commit closed files (3 measured no faster than 1 here: the HDF5 writes are the bottleneck). */
+    static final int FINISHERS = 1;
+
+    private final Thread[] finishers = new Thread[FINISHERS];
+    private final BlockingQueue<Object> finishing = new LinkedBlockingQueue<>();
+    private volatile boolean finisherStopping;
     private volatile boolean stopping;
-    private volatile long bytesWritten;
-    private volatile long writeNanos;
 
     DumpWriter(final StagingArea staging, final Readout readout, final FreeSpace freeSpace, final Log log,
         final String name)
@@ -55,16 +57,32 @@ final class DumpWriter implements Runnable
         this.log = log;
         this.thread = new Thread(this, name);
         thread.setDaemon(true);
+        // Fsync, rename and SHA-256 of one file overlap the HDF5 writes of the next.
+        for (int i = 0; i < FINISHERS; i++)
+        {
+            finishers[i] = new Thread(this::finishLoop, name + "-finisher-" + i);
+            finishers[i].setDaemon(true);
+        }
     }
 
     void start()
     {
         thread.start();
+        for (final Thread finisher : finishers)
+        {
+            finisher.start();
+        }
+    }
+
+    /** Where manifests are queued: after the commits of the event's files. */
+    void queueManifest(final BasebandEvent event)
+    {
+        finishing.add(new ManifestJob(event));
     }
 
     boolean isRunning()
     {
-        return thread.isAlive();
+        return thread.isAlive() || java.util.Arrays.stream(finishers).anyMatch(Thread::isAlive);
     }
 
     BlockingQueue<Object> queue()
@@ -72,22 +90,67 @@ final class DumpWriter implements Runnable
         return queue;
     }
 
-    /** Sample bytes written so far, and the time spent writing them (for throughput). */
-    long bytesWritten()
-    {
-        return bytesWritten;
-    }
-
-    long writeNanos()
-    {
-        return writeNanos;
-    }
-
     /** Asks the thread to finish what is queued (chunks of ended dumps are dropped) and waits for it. */
     void stop(final long timeoutMillis) throws InterruptedException
     {
         stopping = true;
         thread.join(timeoutMillis);
+        finisherStopping = true;
+        for (final Thread finisher : finishers)
+        {
+            finisher.join(timeoutMillis);
+        }
+    }
+
+    private void finishLoop()
+    {
+        try
+        {
+            while (true)
+            {
+                final Object item = finishing.poll(20, TimeUnit.MILLISECONDS);
+                if (item == null)
+                {
+                    if (finisherStopping)
+                    {
+                        break;
+                    }
+                    continue;
+                }
+                if (item instanceof Commit commit)
+                {
+                    commit(commit.dump(), commit.full());
+                }
+                else if (item instanceof ManifestJob job)
+                {
+                    writeManifest(job.event());
+                }
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void commit(final FreqDump dump, final boolean full)
+    {
+        try
+        {
+            final long size = BasebandFile.commit(dump);
+            dump.fileWritten(FileDigest.sha256(dump.file()), size);
+            final String why = full ? null : dump.resetSeen() ? "fengine_reset inside the window" :
+                dump.plan().planned().start() > dump.plan().requested().start() ? "late: clipped to the ring" :
+                "overwritten or not received: " + dump.missingSamples() + " samples missing";
+            readout.end(dump, full ? DumpStatus.DONE : DumpStatus.PARTIAL, why);
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            readout.metrics().diskError();
+            log.error("baseband event " + dump.event().eventId() + " freq_id " + dump.plan().freqId() +
+                ": " + e.getMessage() + "; the event stops, ingest goes on");
+            readout.failEvent(dump.event(), e.getMessage());
+        }
     }
 
     @Override
@@ -117,10 +180,6 @@ final class DumpWriter implements Runnable
                     {
                         staging.free(chunk.slice());
                     }
-                }
-                else if (item instanceof ManifestJob job)
-                {
-                    writeManifest(job.event());
                 }
             }
         }
@@ -154,7 +213,6 @@ final class DumpWriter implements Runnable
                 throw new IOException("disk full: " + usable + " bytes free where " + dump.file().getParent() +
                     " needs " + chunk.sampleBytes());
             }
-            final long began = System.nanoTime();
             BasebandFile file = open.get(dump);
             if (file == null)
             {
@@ -162,8 +220,6 @@ final class DumpWriter implements Runnable
                 open.put(dump, file);
             }
             file.write(chunk);
-            writeNanos += System.nanoTime() - began;
-            bytesWritten += chunk.sampleBytes();
             dump.wrote(chunk.sampleBytes());
             readout.metrics().bytesWritten(chunk.sampleBytes());
             if (chunk.last())
@@ -183,17 +239,11 @@ final class DumpWriter implements Runnable
 
     private void finish(final FreqDump dump, final BasebandFile file) throws IOException
     {
-        final long began = System.nanoTime();
         final boolean full = dump.missingSamples() == 0 && dump.plan().planned().equals(dump.plan().requested()) &&
             !dump.resetSeen();
-        final long size = file.finish(dump.event(), full, readout.kDm(), readout.samplePeriodNs());
+        file.finish(dump.event(), full, readout.kDm(), readout.samplePeriodNs());
         open.remove(dump);
-        writeNanos += System.nanoTime() - began;
-        dump.fileWritten(sha256(dump), size);
-        final String why = full ? null : dump.resetSeen() ? "fengine_reset inside the window" :
-            dump.plan().planned().start() > dump.plan().requested().start() ? "late: clipped to the ring" :
-            "overwritten or not received: " + dump.missingSamples() + " samples missing";
-        readout.end(dump, full ? DumpStatus.DONE : DumpStatus.PARTIAL, why);
+        finishing.add(new Commit(dump, full));
     }
 
     private void abandon(final FreqDump dump)
@@ -233,26 +283,5 @@ final class DumpWriter implements Runnable
             log.error("baseband event " + event.eventId() + ": cannot write " + EventManifest.NAME + ": " +
                 e.getMessage());
         }
-    }
-
-    private String sha256(final FreqDump dump) throws IOException
-    {
-        final MessageDigest digest;
-        try
-        {
-            digest = MessageDigest.getInstance("SHA-256");
-        }
-        catch (final NoSuchAlgorithmException e)
-        {
-            throw new IllegalStateException(e);
-        }
-        try (FileChannel channel = FileChannel.open(dump.file(), StandardOpenOption.READ))
-        {
-            while (channel.read(hashBuffer.clear()) > 0)
-            {
-                digest.update(hashBuffer.flip());
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 }

@@ -59,6 +59,7 @@ public final class Readout implements AutoCloseable
     private volatile TimeReference time;
     private volatile boolean exiting;
     private long lastGaugeNanos;
+    private volatile double untilOverwriteSeconds;
 
     public Readout(final FrameReader reader, final NodeShape shape, final ReadoutSettings settings,
         final FreeSpace freeSpace, final MetricsRegistry registry, final Log log, final String name)
@@ -260,6 +261,7 @@ public final class Readout implements AutoCloseable
             }
         }
         metrics.ring(span, until);
+        untilOverwriteSeconds = until;
     }
 
     // ---- any thread -----------------------------------------------------------------------------------------------
@@ -280,7 +282,7 @@ public final class Readout implements AutoCloseable
         if (dump.event().isFinished())
         {
             unfinished.decrementAndGet();
-            writer.queue().add(new DumpWriter.ManifestJob(dump.event()));
+            writer.queueManifest(dump.event());
         }
     }
 
@@ -442,6 +444,7 @@ public final class Readout implements AutoCloseable
         o.put("oldest_fpga", ring.oldest());
         o.put("end_fpga", ring.end());
         o.put("span_seconds", ring.hasData() ? (ring.end() - ring.oldest()) * shape.samplePeriodNs() * 1e-9 : 0.0);
+        o.put("seconds_until_overwrite", untilOverwriteSeconds);
         o.put("samples_per_frame", shape.samplesPerFrame());
         o.put("delta_time", shape.samplePeriodNs() * 1e-9);
         final TimeReference t = time;
@@ -455,9 +458,10 @@ public final class Readout implements AutoCloseable
     public String statusLine()
     {
         final RingState ring = index.state();
-        return String.format("ring %.3f s (%d frames), %d events in progress, time %s", ring.hasData() ?
-            (ring.end() - ring.oldest()) * shape.samplePeriodNs() * 1e-9 : 0.0, reader.numFrames(), unfinished.get(),
-            time == null ? "none" : time.type());
+        return String.format("ring %.3f s (%d frames), %.3f s until the oldest needed sample is overwritten, %d " +
+            "events in progress, time %s", ring.hasData() ? (ring.end() - ring.oldest()) * shape.samplePeriodNs() *
+            1e-9 : 0.0, reader.numFrames(), untilOverwriteSeconds, unfinished.get(), time == null ? "none" :
+            time.type());
     }
 
     private ObjectNode summary(final BasebandEvent event)

@@ -15,21 +15,28 @@ import org.kotekanj.sim.signal.TplusESignal;
 import org.kotekanj.status.MetricsRegistry;
 
 /** A {@link Readout} on a {@link RingFeeder} ring, driven from the test thread, with REST calls made directly. */
-final class ReadoutHarness implements AutoCloseable
+public final class ReadoutHarness implements AutoCloseable
 {
     static final int[] FREQ_IDS = {0, 300, 600, 1000};
     static final int SAMPLES_PER_FRAME = 1024;
 
-    final RingFeeder feeder;
-    final Readout readout;
+    public final RingFeeder feeder;
+    public final Readout readout;
     final MetricsRegistry metrics = MetricsRegistry.inMemory();
     final Path archive;
 
     ReadoutHarness(final Path archive, final int numFrames, final FreeSpace freeSpace,
         final java.util.function.UnaryOperator<ReadoutSettings> tweak)
     {
+        this(archive, new RingFeeder(RingFeeder.smallNode(FREQ_IDS, SAMPLES_PER_FRAME), numFrames,
+            new TplusESignal()), freeSpace, tweak);
+    }
+
+    public ReadoutHarness(final Path archive, final RingFeeder feeder, final FreeSpace freeSpace,
+        final java.util.function.UnaryOperator<ReadoutSettings> tweak)
+    {
         this.archive = archive;
-        feeder = new RingFeeder(RingFeeder.smallNode(FREQ_IDS, SAMPLES_PER_FRAME), numFrames, new TplusESignal());
+        this.feeder = feeder;
         final ReadoutSettings settings = tweak.apply(new ReadoutSettings(archive, 10.0, 4.148808, 400.0, 4, 64,
             8 << 20, 64 << 10, 64 << 20, 1_700_000_000_000_000_000L));
         readout = new Readout(feeder.reader, feeder.shape, settings, freeSpace, metrics, new Log("/bb", Log.Level.OFF),
@@ -43,7 +50,7 @@ final class ReadoutHarness implements AutoCloseable
     }
 
     /** POSTs a body; returns (status, JSON). REST errors come back as their JSON body, as the server sends them. */
-    Reply post(final String body)
+    public Reply post(final String body)
     {
         return call(() -> readout.trigger(new RestRequest("POST", "/baseband", Map.of(), Map.of(),
             body.getBytes(StandardCharsets.UTF_8))));
@@ -77,7 +84,7 @@ final class ReadoutHarness implements AutoCloseable
     }
 
     /** Runs until event {@code id} has ended and its manifest is written. */
-    JsonNode runUntilEnded(final long id)
+    public JsonNode runUntilEnded(final long id)
     {
         final Path manifest = archive.resolve("test").resolve("astro_" + id).resolve(EventManifest.NAME);
         runUntil(() -> java.nio.file.Files.exists(manifest));
@@ -92,7 +99,7 @@ final class ReadoutHarness implements AutoCloseable
             dm, dmError, refFreq);
     }
 
-    record Reply(int status, JsonNode json)
+    public record Reply(int status, JsonNode json)
     {
     }
 

@@ -16,16 +16,16 @@ import org.kotekanj.status.MetricsRegistry;
  * of a simulator signal in {@code [freq][time][input]}, its metadata (first seq, freq ids, presence, arrival), and
  * chosen cells lost ({@code 0x88}, presence 0).
  */
-final class RingFeeder implements AutoCloseable
+public final class RingFeeder implements AutoCloseable
 {
-    final NodeShape shape;
+    public final NodeShape shape;
     final FrameBuffer buffer;
     final FrameProducer producer;
-    final FrameReader reader;
+    public final FrameReader reader;
     private final SampleSignal signal;
     private final MetricsRegistry metrics = MetricsRegistry.inMemory();
 
-    RingFeeder(final NodeShape shape, final int numFrames, final SampleSignal signal)
+    public RingFeeder(final NodeShape shape, final int numFrames, final SampleSignal signal)
     {
         this.shape = shape;
         this.signal = signal;
@@ -93,7 +93,7 @@ final class RingFeeder implements AutoCloseable
         producer.publish();
     }
 
-    void feedRange(final long firstFrame, final int count)
+    public void feedRange(final long firstFrame, final int count)
     {
         for (long f = firstFrame; f < firstFrame + count; f++)
         {

@@ -13,6 +13,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kotekanj.cli.Main;
 import org.kotekanj.config.ConfigErrors;
 import org.kotekanj.config.ConfigNode;
 import org.kotekanj.config.YamlConfigLoader;
@@ -66,14 +67,14 @@ class BasebandEndToEndTest
             samples_per_frame: 1024
             frames:
               kotekan_buffer: standard
-              ring_seconds: 0.08
+              ring_seconds: 0.15
               frame_seconds: samples_per_frame * 2.56e-6
               frame_size: 4 * samples_per_frame * 512
             simulator:
               kotekan_stage: FengineSimulator
               destinations: [127.0.0.1:%d]
-              rate: x0.1
-              duration_s: 4
+              rate: x0.05
+              duration_s: 5
             receiver:
               kotekan_stage: FengineReceiver
               threading_mode: dedicated
@@ -123,6 +124,26 @@ class BasebandEndToEndTest
                 assertEquals(202, reply.statusCode(), reply.body());
                 ids.add(100L + i);
             }
+            // The scientist's command: posts, follows, prints where the files are.
+            final java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+            final java.io.PrintStream oldOut = System.out;
+            System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+            final int exit;
+            try
+            {
+                final long now = get(http, base + "/baseband/ring").get("end_fpga").asLong();
+                exit = Main.commandLine().execute("trigger", "--node", base, "--event-id", "103", "--start-fpga",
+                    Long.toString(now + 1000), "--duration-ms", "2", "--dm", "0.3", "--dm-error", "0.05",
+                    "--file-path", "e2e", "--source", "test");
+            }
+            finally
+            {
+                System.setOut(oldOut);
+            }
+            final String text = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(0, exit, text + get(http, base + "/baseband/103") + get(http, base + "/baseband/ring"));
+            assertTrue(text.contains("files: {archive_root}/e2e/test_103 (4 files, 0 not done"), text);
+            ids.add(103L);
             final List<JsonNode> ended = new ArrayList<>();
             for (final long id : ids)
             {
@@ -154,7 +175,16 @@ class BasebandEndToEndTest
                 }
             }
             final JsonNode list = get(http, base + "/baseband");
-            assertEquals(3, list.size());
+            assertEquals(4, list.size());
+            final HttpResponse<byte[]> png = http.send(HttpRequest.newBuilder(URI.create(base +
+                "/baseband/103/waterfall.png")).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, png.statusCode());
+            assertEquals("image/png", png.headers().firstValue("Content-Type").orElse(""));
+            assertTrue(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png.body())).getWidth() > 512);
+            final Path image = dir.resolve("w.png");
+            assertEquals(0, Main.commandLine().execute("waterfall", dir.resolve("archive/e2e/test_103").toString(),
+                "-o", image.toString()));
+            assertTrue(javax.imageio.ImageIO.read(image.toFile()).getHeight() > 100);
             assertTrue(service.metrics().prometheus().contains("kotekan_baseband_trigger_latency_seconds"));
         }
     }
