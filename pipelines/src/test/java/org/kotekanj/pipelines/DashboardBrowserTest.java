@@ -182,6 +182,17 @@ class DashboardBrowserTest
             final String shownId = browser.evaluate(
                 "document.querySelector('#events tbody tr').dataset.event").asText();
             assertEquals(events.get(0).path("event_id").asText(), shownId);
+            // Each frequency's status is shown, and the event's waterfall image has loaded.
+            final java.util.TreeMap<Integer, String> statusByFreq = new java.util.TreeMap<>();
+            events.get(0).path("freqs").properties().forEach(f ->
+                statusByFreq.put(Integer.parseInt(f.getKey()), f.getValue().path("status").asText()));
+            assertFalse(statusByFreq.isEmpty(), events.toString());
+            final String perFreq = statusByFreq.entrySet().stream().map(f -> f.getKey() + ": " + f.getValue())
+                .collect(java.util.stream.Collectors.joining(", "));
+            browser.await("document.querySelector('#events tbody tr .freqs').textContent == " +
+                Json.write(perFreq), 30);
+            browser.await("(() => { const i = document.querySelector('#events tbody tr img.waterfall'); " +
+                "return i !== null && i.complete && i.naturalWidth > 0; })()", 30);
 
             final Path screenshot = Path.of("target", "dashboard.png");
             Files.createDirectories(screenshot.getParent());
