@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
@@ -27,11 +28,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FrameBufferStressTest
 {
     private static final long RUN_NANOS = 1_000_000_000L;
+    /** Producers go on past {@link #RUN_NANOS} until every one published this many frames (a loaded machine). */
+    private static final long MIN_FRAMES = 1000;
+    /** ... but no longer than this: a machine that cannot hand off 1000 frames in it has a real problem. */
+    private static final long MAX_RUN_NANOS = 20_000_000_000L;
     /** How long consumers may take to drain and see the end of stream once the producers stop. */
     private static final long DRAIN_NANOS = 10_000_000_000L;
     private static final int WORDS = 8;
 
     private final AtomicReference<String> violation = new AtomicReference<>();
+    /** Frames each producer published so far, for the others to read. */
+    private AtomicLongArray progress;
 
     @Test
     void shouldHandOffEveryFrameOnceBetweenOneProducerAndOneConsumer() throws Exception
@@ -71,7 +78,10 @@ class FrameBufferStressTest
                         slot - numFrames);
                 }
             }
-            final long deadline = System.nanoTime() + RUN_NANOS;
+            progress = new AtomicLongArray(producerCount);
+            final long start = System.nanoTime();
+            final long deadline = start + RUN_NANOS;
+            final long hardDeadline = start + MAX_RUN_NANOS;
             final long[] published = new long[producerCount];
             final long[] consumed = new long[consumerCount];
             final List<Thread> threads = new ArrayList<>();
@@ -79,17 +89,18 @@ class FrameBufferStressTest
             {
                 final int index = p;
                 threads.add(Thread.ofPlatform().name("producer-" + p).start(() ->
-                    published[index] = produce(producers.get(index), index, producerCount, consumerCount, deadline)));
+                    published[index] = produce(producers, index, producerCount, consumerCount, deadline,
+                        hardDeadline)));
             }
             for (int c = 0; c < consumerCount; c++)
             {
                 final int index = c;
                 threads.add(Thread.ofPlatform().name("consumer-" + c).start(() ->
-                    consumed[index] = consume(consumers.get(index), index, producerCount, deadline + DRAIN_NANOS)));
+                    consumed[index] = consume(consumers.get(index), index, producerCount, hardDeadline + DRAIN_NANOS)));
             }
             for (final Thread thread : threads)
             {
-                thread.join(20_000);
+                thread.join((MAX_RUN_NANOS + DRAIN_NANOS) / 1_000_000 + 5_000);
                 assertFalse(thread.isAlive(), thread.getName() + " is stuck");
             }
             assertNull(violation.get());
@@ -98,7 +109,7 @@ class FrameBufferStressTest
             {
                 readable = Math.min(readable, count);
             }
-            assertTrue(readable > 1000, "only " + readable + " frames in " + RUN_NANOS / 1_000_000 + " ms");
+            assertTrue(readable >= MIN_FRAMES, "only " + readable + " frames in " + MAX_RUN_NANOS / 1_000_000 + " ms");
             for (int c = 0; c < consumerCount; c++)
             {
                 assertEquals(readable, consumed[c], "consumer " + c + " reads every frame all producers published");
@@ -111,12 +122,13 @@ class FrameBufferStressTest
         }
     }
 
-    private long produce(final FrameProducer producer, final int index, final int producerCount,
-        final int consumerCount, final long deadline)
+    private long produce(final List<FrameProducer> producers, final int index, final int producerCount,
+        final int consumerCount, final long deadline, final long hardDeadline)
     {
+        final FrameProducer producer = producers.get(index);
         final SplittableRandom random = new SplittableRandom(index);
         final int numFrames = producer.buffer().numFrames();
-        while (System.nanoTime() < deadline && violation.get() == null)
+        while (violation.get() == null && keepProducing(deadline, hardDeadline))
         {
             final int window = 1 + random.nextInt(Math.min(3, numFrames));
             while (producer.openFrames() < window)
@@ -138,6 +150,7 @@ class FrameBufferStressTest
             if (producer.openFrames() > 0 && (producer.openFrames() >= window || random.nextBoolean()))
             {
                 producer.publish();
+                progress.set(index, producer.publishedSequence());
             }
             else
             {
@@ -150,6 +163,28 @@ class FrameBufferStressTest
         }
         producer.close();
         return producer.publishedSequence();
+    }
+
+    /** Until the run time is over and every producer published {@link #MIN_FRAMES}, or the hard deadline. */
+    private boolean keepProducing(final long deadline, final long hardDeadline)
+    {
+        final long now = System.nanoTime();
+        if (now < deadline)
+        {
+            return true;
+        }
+        if (now >= hardDeadline)
+        {
+            return false;
+        }
+        for (int p = 0; p < progress.length(); p++)
+        {
+            if (progress.get(p) < MIN_FRAMES)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private long consume(final FrameConsumer consumer, final int index, final int producerCount, final long deadline)
