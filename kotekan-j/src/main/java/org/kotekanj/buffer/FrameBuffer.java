@@ -48,10 +48,12 @@ public final class FrameBuffer implements AutoCloseable
     private final String metadataKind;
     private final List<FrameProducer> producers = new ArrayList<>();
     private final List<FrameConsumer> consumers = new ArrayList<>();
+    private final List<FrameReader> readers = new ArrayList<>();
     private int metadataSize = FrameMetadataDescriptor.MIN_LENGTH;
     private String producedMetadataKind;
 
     private long[] agreedTags;
+    private long[] generations;
     private long[] headerShares;
     private long[] producerCursors;
     private long[] claimCursors;
@@ -123,6 +125,23 @@ public final class FrameBuffer implements AutoCloseable
         return consumer;
     }
 
+    /**
+     * Registers a reader that does not gate the producers (the baseband ring); only before {@link #allocate}.
+     * See {@link FrameReader}.
+     */
+    public synchronized FrameReader reader(final String stageName)
+    {
+        requireNotAllocated();
+        final FrameReader reader = new FrameReader(this, stageName);
+        readers.add(reader);
+        return reader;
+    }
+
+    public List<FrameReader> readers()
+    {
+        return Collections.unmodifiableList(readers);
+    }
+
     public List<FrameProducer> producers()
     {
         return Collections.unmodifiableList(producers);
@@ -169,6 +188,8 @@ public final class FrameBuffer implements AutoCloseable
         requireNotAllocated();
         agreedTags = new long[numFrames];
         java.util.Arrays.fill(agreedTags, TAG_UNSET);
+        generations = new long[numFrames];
+        java.util.Arrays.fill(generations, -1L);
         headerShares = new long[numFrames];
         java.util.Arrays.fill(headerShares, TAG_UNSET);
         producerCursors = new long[Math.max(1, producers.size()) * PAD];
@@ -255,6 +276,27 @@ public final class FrameBuffer implements AutoCloseable
     }
 
     /**
+     * Records that {@code sequence} now occupies its slot, before the producer writes into it (the write side of
+     * the seqlock {@link FrameReader} uses). Several producers of one frame write the same value. The full fence
+     * orders this store before the frame's data, including streaming (non-temporal) stores.
+     */
+    void claimGeneration(final long sequence)
+    {
+        CURSOR.setRelease(generations, slotOf(sequence), sequence);
+        VarHandle.fullFence();
+    }
+
+    long generation(final int slot)
+    {
+        return (long)CURSOR.getAcquire(generations, slot);
+    }
+
+    long maxClaimedSequence()
+    {
+        return maxClaimed();
+    }
+
+    /**
      * Adds one producer's share of a frame's header totals (a count and flag bits) for frame {@code sequence}: the
      * shares of every producer are summed and OR-ed in a per-slot word (one CAS, tagged with the lap like
      * {@link #agree}); the producer whose share completes the set gets the merged word, everyone else -1. That
@@ -304,10 +346,14 @@ public final class FrameBuffer implements AutoCloseable
         return min(producerCursors, producers.size());
     }
 
-    /** Frames released by every consumer: frames below {@code result + numFrames} may be claimed. */
+    /**
+     * Frames released by every consumer: frames below {@code result + numFrames} may be claimed. Never more than the
+     * frames every producer published, so producers stay within one lap of each other even when only readers, which
+     * do not gate, read the buffer.
+     */
     public long minReleased()
     {
-        return min(consumerCursors, consumers.size());
+        return Math.min(min(consumerCursors, consumers.size()), min(producerCursors, producers.size()));
     }
 
     private long maxClaimed()

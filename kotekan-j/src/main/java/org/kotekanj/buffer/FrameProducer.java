@@ -65,6 +65,7 @@ public final class FrameProducer
             }
         }
         claimed = sequence + 1;
+        buffer.claimGeneration(sequence);
         buffer.claimCursor(index, claimed);
         return buffer.slotOf(sequence);
     }

@@ -141,7 +141,8 @@ public final class PipelineBuilder
         {
             final FrameBuffer buffer = entry.getValue();
             final ConfigNode node = bufferNodeByName.get(entry.getKey());
-            if (buffer.producers().isEmpty() && buffer.consumers().isEmpty())
+            final boolean unread = buffer.consumers().isEmpty() && buffer.readers().isEmpty();
+            if (buffer.producers().isEmpty() && unread)
             {
                 errors.at(node, "buffer " + buffer.name() + " is unused: no stage reads or writes it");
             }
@@ -149,7 +150,7 @@ public final class PipelineBuilder
             {
                 errors.at(node, "buffer " + buffer.name() + " has no producer: no stage names it as an output");
             }
-            else if (buffer.consumers().isEmpty())
+            else if (unread)
             {
                 errors.at(node, "buffer " + buffer.name() + " has no consumer: no stage names it as an input");
             }
@@ -218,7 +219,7 @@ public final class PipelineBuilder
         {
             config.error(ConfigNode.BUFFER, "unknown buffer type '" + type + "'; known: standard");
         }
-        final int numFrames = config.getInt("num_frames");
+        final int numFrames = config.has("ring_seconds") ? ringFrames(config) : config.getInt("num_frames");
         final long frameSize = config.getLong("frame_size");
         final int numaNode = config.getInt("numa_node", -1);
         final HugePages hugePages = config.getEnum("hugepages", HugePages.class, HugePages.AUTO);
@@ -258,6 +259,34 @@ public final class PipelineBuilder
             requiredHugePages.add(Map.entry(config.origin("hugepages"), MappedMemory.hugePagesFor(bytes)));
         }
         return new FrameBuffer(node.name(), numFrames, frameSize, hugePages, numaNode, kind);
+    }
+
+    /**
+     * A ring sized in seconds (the baseband ring is the receive buffer): {@code ring_seconds} of data in frames of
+     * {@code frame_seconds} each, instead of {@code num_frames}.
+     */
+    private static int ringFrames(final StageConfig config)
+    {
+        final double seconds = config.getDouble("ring_seconds");
+        final double frameSeconds = config.getDouble("frame_seconds");
+        if (config.has("num_frames"))
+        {
+            config.error("num_frames", "set either num_frames or ring_seconds (with frame_seconds), not both");
+        }
+        if (!(seconds > 0) || !(frameSeconds > 0))
+        {
+            config.error("ring_seconds", "a ring needs positive ring_seconds and frame_seconds, found " + seconds +
+                " and " + frameSeconds);
+            return 0;
+        }
+        final double frames = Math.ceil(seconds / frameSeconds - 1e-9);
+        if (frames > Integer.MAX_VALUE)
+        {
+            config.error("ring_seconds", seconds + " s of " + frameSeconds + " s frames is more than " +
+                Integer.MAX_VALUE + " frames");
+            return 0;
+        }
+        return Math.max(1, (int)frames);
     }
 
     private void checkMemory(final ConfigNode root, final Map<String, FrameBuffer> buffers)

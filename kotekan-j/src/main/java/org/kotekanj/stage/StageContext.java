@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.kotekanj.buffer.FrameBuffer;
 import org.kotekanj.buffer.FrameConsumer;
 import org.kotekanj.buffer.FrameProducer;
+import org.kotekanj.buffer.FrameReader;
 import org.kotekanj.config.ConfigValue;
 import org.kotekanj.config.StageConfig;
 import org.kotekanj.log.Log;
@@ -43,6 +44,7 @@ public final class StageContext
     private final Log log;
     private final List<FrameConsumer> consumers = new ArrayList<>();
     private final List<FrameProducer> producers = new ArrayList<>();
+    private final List<FrameReader> readers = new ArrayList<>();
     private final List<StageEndpoint> endpoints = new ArrayList<>();
     private boolean missingBuffer;
 
@@ -108,6 +110,25 @@ public final class StageContext
     public List<FrameConsumer> inBuffers(final String key)
     {
         return resolve(key, buffer -> buffer.consumer(path()), consumers);
+    }
+
+    /**
+     * The single buffer named by config key {@code key}, as a {@link FrameReader} that does not gate its producers
+     * (the baseband ring); {@code null} if none.
+     */
+    public FrameReader readerBuffer(final String key)
+    {
+        final List<FrameReader> list = resolve(key, buffer -> buffer.reader(path()), readers);
+        if (list.size() > 1)
+        {
+            config.error(key, "this stage reads exactly one buffer from '" + key + "', found " + list.size());
+        }
+        if (list.isEmpty())
+        {
+            requireBufferKey(key);
+            return null;
+        }
+        return list.get(0);
     }
 
     /** The single buffer named by config key {@code key} (e.g. {@code out_buf}), as a producer; {@code null} if none. */
@@ -260,6 +281,11 @@ public final class StageContext
     public List<FrameProducer> producers()
     {
         return producers;
+    }
+
+    public List<FrameReader> readers()
+    {
+        return readers;
     }
 
     public List<StageEndpoint> endpoints()

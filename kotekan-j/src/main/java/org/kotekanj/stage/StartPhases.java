@@ -37,7 +37,7 @@ final class StartPhases
 
     static int phaseOf(final StageAgent stage)
     {
-        if (!stage.context().consumers().isEmpty())
+        if (!stage.context().consumers().isEmpty() || !stage.context().readers().isEmpty())
         {
             return READERS;
         }

@@ -283,6 +283,42 @@ class PipelineBuilderTest
     }
 
     @Test
+    void shouldSizeARingInSecondsAndRefuseOneThatDoesNotFit()
+    {
+        // 100 times CHIME's 33 s of 49152-sample frames of 4 freqs x 2048 inputs: 26226 frames, 9835 GiB.
+        final List<String> tooBig = check("""
+            ring: {kotekan_buffer: standard, ring_seconds: 3300, frame_seconds: 49152 * 2.56e-6,
+                   frame_size: 4 * 49152 * 2048}
+            source: {kotekan_stage: SequenceSource, out_buf: ring}
+            sink: {kotekan_stage: SequenceSink, in_buf: ring}
+            """);
+        assertEquals(1, tooBig.size(), tooBig.toString());
+        assertTrue(tooBig.get(0).matches("p\\.yaml:1: /: buffers need 9835\\.[0-9] GiB but this machine has [0-9.]+ GiB " +
+            "of RAM"), tooBig.get(0));
+    }
+
+    @Test
+    void shouldRefuseARingSizedBothInFramesAndInSeconds()
+    {
+        final List<String> both = check("""
+            ring: {kotekan_buffer: standard, ring_seconds: 1, frame_seconds: 0.1, num_frames: 4, frame_size: 64}
+            source: {kotekan_stage: SequenceSource, out_buf: ring}
+            sink: {kotekan_stage: SequenceSink, in_buf: ring}
+            """);
+        assertTrue(both.stream().anyMatch(e -> e.contains("either num_frames or ring_seconds")), both.toString());
+    }
+
+    @Test
+    void shouldBuildARingSizedInSeconds()
+    {
+        assertEquals(List.of(), check("""
+            ring: {kotekan_buffer: standard, ring_seconds: 1, frame_seconds: 0.1, frame_size: 64}
+            source: {kotekan_stage: SequenceSource, out_buf: ring}
+            sink: {kotekan_stage: SequenceSink, in_buf: ring}
+            """));
+    }
+
+    @Test
     void shouldReportBuffersWhoseTotalSizeOverflows()
     {
         final List<String> overflowing = check("""

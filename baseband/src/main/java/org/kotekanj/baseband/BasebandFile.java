@@ -1,0 +1,150 @@
+package org.kotekanj.baseband;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+import org.kotekanj.baseband.hdf5.Hdf5File;
+import org.kotekanj.baseband.plan.FreqPlan;
+import org.kotekanj.baseband.plan.TimeReference;
+import org.kotekanj.service.Version;
+
+/**
+ * One (event, frequency) file of the contract while it is written: {@code .{name}.partial} with datasets
+ * {@code baseband} (uint8 {@code [ntime][ninput]}, {@code axis = ["time", "input"]}), {@code sample_present}
+ * (uint8 {@code [ntime]}) and {@code index_map/input_chan_id}, {@code index_map/input_correlator_input}; rows are
+ * written as they arrive from staging, the root attributes at the end, then fsync and rename.
+ */
+final class BasebandFile implements AutoCloseable
+{
+    static final String ARCHIVE_VERSION = "kotekan-j-baseband-1";
+
+    private final FreqDump dump;
+    private final Hdf5File hdf;
+    private final Hdf5File.Dataset baseband;
+    private final Hdf5File.Dataset present;
+    private final long firstSample;
+
+    private BasebandFile(final FreqDump dump, final Hdf5File hdf, final Hdf5File.Dataset baseband,
+        final Hdf5File.Dataset present)
+    {
+        this.dump = dump;
+        this.hdf = hdf;
+        this.baseband = baseband;
+        this.present = present;
+        this.firstSample = dump.plan().planned().start();
+    }
+
+    static BasebandFile create(final FreqDump dump, final int numInputs) throws IOException
+    {
+        Files.createDirectories(dump.file().getParent());
+        final Hdf5File hdf = Hdf5File.create(dump.partialFile());
+        try
+        {
+            final long rows = dump.plan().planned().length();
+            final Hdf5File.Dataset baseband = hdf.createUint8("baseband", rows, numInputs);
+            hdf.attribute(baseband, "axis", new String[] {"time", "input"});
+            final Hdf5File.Dataset present = hdf.createUint8("sample_present", rows, 0);
+            hdf.createGroup("index_map");
+            final short[] chanIds = new short[numInputs];
+            final String[] correlatorInputs = new String[numInputs];
+            for (int i = 0; i < numInputs; i++)
+            {
+                chanIds[i] = (short)i;
+                correlatorInputs[i] = String.format("FCC%06d", i);
+            }
+            hdf.writeUint16("index_map/input_chan_id", chanIds);
+            hdf.writeStrings("index_map/input_correlator_input", correlatorInputs);
+            return new BasebandFile(dump, hdf, baseband, present);
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            closeQuietly(hdf);
+            throw e;
+        }
+    }
+
+    void write(final StagedChunk chunk) throws IOException
+    {
+        final long row = chunk.firstSample() - firstSample;
+        hdf.writeRows(baseband, row, chunk.rows(), chunk.samples());
+        hdf.writeRows(present, row, chunk.rows(), chunk.present());
+    }
+
+    /** Writes the root attributes and closes the HDF5 file; {@link #commit} then puts it in place. */
+    void finish(final BasebandEvent event, final boolean full, final double kDm, final long samplePeriodNs)
+        throws IOException
+    {
+        final FreqPlan plan = dump.plan();
+        final TimeReference time = event.time();
+        hdf.attribute("archive_version", ARCHIVE_VERSION);
+        hdf.attribute("event_id", event.eventId());
+        hdf.attribute("freq_id", (long)plan.freqId());
+        hdf.attribute("freq", plan.freqMhz());
+        hdf.attribute("time0_fpga_count", firstSample);
+        hdf.attribute("time0_ctime", time == null ? 0.0 : time.ctime(firstSample, samplePeriodNs));
+        hdf.attribute("time0_ctime_offset", 0.0);
+        hdf.attribute("type_time0_ctime", time == null ? "NONE" : time.type());
+        hdf.attribute("delta_time", samplePeriodNs * 1e-9);
+        hdf.attribute("first_packet_recv_time", time == null ? 0.0 : time.firstPacketRecvNanos() * 1e-9);
+        hdf.attribute("dm", event.request().dm());
+        hdf.attribute("dm_error", event.request().dmError());
+        hdf.attribute("k_dm", kDm);
+        hdf.attribute("ref_freq", event.request().refFreqMhz());
+        hdf.attribute("event_start_fpga", plan.requested().start());
+        hdf.attribute("event_end_fpga", plan.requested().end());
+        hdf.attribute("n_lost_samples", dump.lostSamples());
+        hdf.attribute("status", full ? "full" : "partial");
+        hdf.attribute("software_version", Version.softwareVersion());
+        hdf.closeDataset(baseband);
+        hdf.closeDataset(present);
+        hdf.close();
+    }
+
+    /** Fsyncs the closed {@code .partial}, renames it into place and fsyncs the directory; returns its size. */
+    static long commit(final FreqDump dump) throws IOException
+    {
+        final Path partial = dump.partialFile();
+        try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE))
+        {
+            channel.force(true);
+        }
+        Files.move(partial, dump.file(), StandardCopyOption.ATOMIC_MOVE);
+        syncDirectory(dump.file().getParent());
+        return Files.size(dump.file());
+    }
+
+    /** Closes without finishing: the {@code .partial} stays, as the contract asks after a failure. */
+    @Override
+    public void close()
+    {
+        closeQuietly(hdf);
+    }
+
+    static void syncDirectory(final Path directory)
+    {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ))
+        {
+            channel.force(true);
+        }
+        catch (final IOException e)
+        {
+            // Some file systems cannot fsync a directory; the rename itself is still atomic.
+        }
+    }
+
+    private static void closeQuietly(final Hdf5File hdf)
+    {
+        try
+        {
+            hdf.close();
+        }
+        catch (final IOException e)
+        {
+            // Already failing: the caller reports the first error.
+        }
+    }
+}

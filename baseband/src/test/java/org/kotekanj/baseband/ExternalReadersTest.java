@@ -1,0 +1,75 @@
+package org.kotekanj.baseband;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The files open with h5py and h5dump, the readers scientists use (installed by {@code .ci/run}). */
+class ExternalReadersTest
+{
+    @TempDir
+    Path archive;
+
+    @Test
+    void shouldOpenWithH5pyAndH5dump() throws Exception
+    {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/h5dump")), "h5dump (hdf5-tools) is not installed");
+        assumeTrue(run(List.of("/usr/bin/python3", "-c", "import h5py")).exit() == 0, "python3-h5py is not installed");
+        try (ReadoutHarness h = new ReadoutHarness(archive, 64))
+        {
+            h.feeder.feedRange(0, 64);
+            h.readout.doWork();
+            assertEquals(202, h.post(ReadoutHarness.trigger(5, 40_000, 200, 1.0, 0.0, 400.0)).status());
+            h.runUntilEnded(5);
+        }
+        final Path file = archive.resolve("test/astro_5/baseband_5_600.h5");
+        final String script = String.join("\n",
+            "import sys, h5py, numpy as np",
+            "f = h5py.File(sys.argv[1], 'r')",
+            "b = f['baseband'][:]",
+            "t0 = int(f.attrs['time0_fpga_count'])",
+            "fid = int(f.attrs['freq_id'])",
+            "assert b.dtype == np.uint8 and b.shape[1] == 16, (b.dtype, b.shape)",
+            "assert list(f['baseband'].attrs['axis'].astype(str)) == ['time', 'input']",
+            "assert f['sample_present'][:].all()",
+            "assert f['index_map/input_chan_id'][:].tolist() == list(range(16))",
+            "assert f.attrs['type_time0_ctime'] in (b'CONFIG', 'CONFIG')",
+            "print(b.shape[0], t0, fid, f.attrs['status'])");
+        final Result py = run(List.of("/usr/bin/python3", "-c", script, file.toString()));
+        assertEquals(0, py.exit(), py.output());
+        assertTrue(py.output().contains(" 600 "), py.output());
+        final Result dump = run(List.of("/usr/bin/h5dump", "-H", file.toString()));
+        assertEquals(0, dump.exit(), dump.output());
+        for (final String name : new String[] {"DATASET \"baseband\"", "DATASET \"sample_present\"",
+            "GROUP \"index_map\"", "ATTRIBUTE \"time0_fpga_count\"", "ATTRIBUTE \"axis\""})
+        {
+            assertTrue(dump.output().contains(name), name + " in\n" + dump.output());
+        }
+    }
+
+    record Result(int exit, String output)
+    {
+    }
+
+    static Result run(final List<String> command) throws IOException, InterruptedException
+    {
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        if (!process.waitFor(60, TimeUnit.SECONDS))
+        {
+            process.destroyForcibly();
+            return new Result(-1, "timed out");
+        }
+        return new Result(process.exitValue(), new String(process.getInputStream().readAllBytes(),
+            StandardCharsets.UTF_8));
+    }
+}

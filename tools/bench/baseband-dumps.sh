@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Baseband dumps while the receive path ingests over loopback (UDP 12300-12303), in one command: trigger -> first
+# byte copied p50/p99, dump write throughput against dd oflag=direct to the same directory under the same load, and
+# the packets lost meanwhile (BasebandBenchmark). Run it through kj-cpu bench.
+# Usage: tools/bench/baseband-dumps.sh [ARCHIVE_DIR=tools/target/bb-archive] [LATENCY_TRIGGERS=40] [BIG_DUMPS=6] [RATE=x0.1]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+ARCHIVE="${1:-$ROOT/tools/target/bb-archive}"
+"$ROOT/tools/kotekan-j" --version >/dev/null   # builds if needed
+if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+  JAVA="$JAVA_HOME/bin/java"
+else
+  JAVA="$(find /usr/lib/jvm -maxdepth 3 -path '*25*/bin/java' | head -1)"
+fi
+rm -rf "$ARCHIVE"
+"$JAVA" --enable-native-access=ALL-UNNAMED --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Xmx2g \
+  -cp "$ROOT/tools/target/lib/*:$ROOT/tools/target/tools-0.1.0-SNAPSHOT.jar" \
+  org.kotekanj.tools.bench.BasebandBenchmark "$ARCHIVE" "${2:-40}" "${3:-6}" "${4:-x0.1}" 2>/dev/null |
+  grep -E '^(trigger|dump|ingest)'

@@ -1,0 +1,245 @@
+package org.kotekanj.tools.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.kotekanj.config.ConfigErrors;
+import org.kotekanj.config.ConfigNode;
+import org.kotekanj.config.YamlConfigLoader;
+import org.kotekanj.rest.Json;
+import org.kotekanj.service.KotekanService;
+import org.kotekanj.service.ServiceOptions;
+import org.kotekanj.stage.Pipeline;
+import org.kotekanj.stage.StageRegistry;
+import org.kotekanj.stages.placement.ReceiveCounters;
+import org.kotekanj.stages.receive.FengineReceiver;
+
+/**
+ * Baseband dumps while the receive path ingests over loopback, in one command: the simulator sends a CHIME node's
+ * four links to the receiver, whose frames are the baseband ring; then
+ * <ol>
+ *   <li>latency: {@code LATENCY_TRIGGERS} small dumps one after another, trigger received -> first byte copied
+ *       (p50, p99, max);</li>
+ *   <li>throughput: {@code BIG_DUMPS} dumps of 0.04 s x 4 freqs x 2048 inputs (128 MB each), one after another,
+ *       bytes / (trigger -> done), against {@code dd oflag=direct} of as many bytes to the same directory while
+ *       the pipeline still ingests (the same load);</li>
+ *   <li>loss: the receiver's lost samples and the kernel's socket drops over the whole run (must be 0).</li>
+ * </ol>
+ *
+ * <pre>
+ * BasebandBenchmark ARCHIVE_DIR [LATENCY_TRIGGERS=40] [BIG_DUMPS=6] [RATE=x0.1]
+ * </pre>
+ * Uses UDP ports 12300-12303: run it through {@code kj-cpu bench}.
+ */
+public final class BasebandBenchmark
+{
+    private static final int SAMPLES = 2048;
+    private static final long PERIOD = 2560;
+
+    private BasebandBenchmark()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        if (args.length < 1)
+        {
+            System.err.println("usage: BasebandBenchmark ARCHIVE_DIR [LATENCY_TRIGGERS] [BIG_DUMPS] [RATE]");
+            System.exit(2);
+        }
+        final Path archive = Path.of(args[0]).toAbsolutePath();
+        final int latencyTriggers = args.length > 1 ? Integer.parseInt(args[1]) : 40;
+        final int bigDumps = args.length > 2 ? Integer.parseInt(args[2]) : 6;
+        final String rate = args.length > 3 ? args[3] : "x0.1";
+        Files.createDirectories(archive);
+        final ConfigErrors errors = new ConfigErrors();
+        final ConfigNode root = YamlConfigLoader.parse("""
+            log_level: warn
+            profile: chime
+            slot: 3
+            link: 1
+            crate_parity: 0
+            signal: {type: tpluse}
+            samples_per_frame: %d
+            num_inputs: 2048
+            gpu_input:
+              kotekan_buffer: standard
+              ring_seconds: 0.25
+              frame_seconds: samples_per_frame * 2.56e-6
+              frame_size: 4 * samples_per_frame * num_inputs
+              hugepages: auto
+            simulator:
+              kotekan_stage: FengineSimulator
+              threading_mode: dedicated
+              destinations: [127.0.0.1:12300-12303]
+              rate: %s
+              duration_s: 600
+            receiver:
+              kotekan_stage: FengineReceiver
+              threading_mode: dedicated
+              out_buf: gpu_input
+              source: recvmmsg
+              bind_address: 127.0.0.1
+              ports: [12300, 12301, 12302, 12303]
+              window_frames: 2
+            baseband:
+              kotekan_stage: BasebandReadout
+              threading_mode: dedicated
+              idle_strategy: yield
+              in_buf: gpu_input
+              archive_root: %s
+              max_dump_seconds: 0.1
+              staging_mib: 512
+            """.formatted(SAMPLES, rate, archive), "baseband-bench.yaml", errors);
+        errors.throwIfAny();
+        final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        final ServiceOptions options = ServiceOptions.defaults().withRest(true, "127.0.0.1", 0)
+            .withCounters(archive, "baseband-bench");
+        try (KotekanService service = KotekanService.open(options, StageRegistry.discover(), false))
+        {
+            final Pipeline pipeline = service.start(root);
+            final String base = "http://127.0.0.1:" + service.restPort();
+            waitForRing(http, base, 0.15);
+            long id = System.currentTimeMillis() * 1000;
+            final List<Double> latencies = new ArrayList<>();
+            for (int i = 0; i < latencyTriggers; i++)
+            {
+                final JsonNode done = dump(http, base, id++, 7800, 390);
+                latencies.add(done.get("trigger_to_first_byte_ms").asDouble());
+            }
+            long bytes = 0;
+            double seconds = 0;
+            final List<Double> rates = new ArrayList<>();
+            for (int i = 0; i < bigDumps; i++)
+            {
+                final long began = System.nanoTime();
+                final JsonNode done = dump(http, base, id++, 19_500, 15_625);
+                final double s = (System.nanoTime() - began) * 1e-9;
+                final long b = done.get("total").asLong();
+                bytes += b;
+                seconds += s;
+                rates.add(b / s / 1e9);
+                if (i == bigDumps - 1)
+                {
+                    System.out.println("last dump: received " + done.get("received").asText() + ", copied " +
+                        done.get("copied").asText() + ", files finished " + done.get("freqs").findValuesAsText("finished"));
+                }
+            }
+            final FengineReceiver receiver = (FengineReceiver)pipeline.stage("/receiver");
+            final long lost = receiver.counters().sum(ReceiveCounters.LOST_SAMPLES);
+            final long packets = receiver.counters().sum(ReceiveCounters.PACKETS);
+            final long drops = sum(service.metrics().prometheus(), "kotekan_rx_socket_drops_total");
+            // dd runs under the same load as the dumps did: the pipeline still ingesting.
+            final double dd = dd(archive, bytes);
+            pipeline.stop();
+            final double[] l = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            System.out.printf("trigger->first byte: n=%d p50 %.3f ms, p99 %.3f ms, max %.3f ms%n", l.length,
+                quantile(l, 0.5), quantile(l, 0.99), l[l.length - 1]);
+            final double ours = bytes / seconds / 1e9;
+            System.out.printf("dump write: %d dumps, %.1f MB, %.3f GB/s (median of dumps %.3f GB/s, trigger to done, " +
+                "fsync and SHA-256 included); dd oflag=direct %.3f GB/s; ratio %.2f%n", bigDumps, bytes / 1e6, ours,
+                quantile(rates.stream().mapToDouble(Double::doubleValue).sorted().toArray(), 0.5), dd, ours / dd);
+            System.out.printf("ingest: %d packets, %d lost samples, %d socket drops%n", packets, lost, drops);
+        }
+    }
+
+    /** Triggers a window ending {@code back} samples before the ring's newest sample, and waits until it is done. */
+    private static JsonNode dump(final HttpClient http, final String base, final long id, final long back,
+        final long length) throws Exception
+    {
+        final long end = get(http, base + "/baseband/ring").get("end_fpga").asLong();
+        final String body = """
+            {"event_id": %d, "start_fpga": %d, "duration_nano": %d, "dm": 0, "dm_error": 0,
+             "file_path": "bench", "source": "test", "ref_freq_mhz": 800}""".formatted(id, end - back,
+            length * PERIOD);
+        final HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(base + "/baseband"))
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (posted.statusCode() != 202)
+        {
+            throw new IllegalStateException("trigger refused: " + posted.body());
+        }
+        final long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline)
+        {
+            final JsonNode status = get(http, base + "/baseband/" + id);
+            final String state = status.get("status").asText();
+            if (state.equals("done"))
+            {
+                return status;
+            }
+            if (state.equals("partial") || state.equals("error"))
+            {
+                throw new IllegalStateException("dump " + id + " ended " + state + ": " + status);
+            }
+            Thread.sleep(5);
+        }
+        throw new IllegalStateException("dump " + id + " did not finish");
+    }
+
+    private static void waitForRing(final HttpClient http, final String base, final double seconds) throws Exception
+    {
+        final long deadline = System.nanoTime() + 60_000_000_000L;
+        while (get(http, base + "/baseband/ring").get("span_seconds").asDouble() < seconds)
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new IllegalStateException("the ring did not fill");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static JsonNode get(final HttpClient http, final String url) throws Exception
+    {
+        return Json.parse(http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+            HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    /** {@code dd if=/dev/zero of=DIR/dd.bin bs=4M oflag=direct} of about {@code bytes}; GB/s. */
+    private static double dd(final Path dir, final long bytes) throws Exception
+    {
+        final Path target = dir.resolve("dd.bin");
+        final long count = Math.max(1, bytes / (4 << 20));
+        final Process p = new ProcessBuilder("dd", "if=/dev/zero", "of=" + target, "bs=4M", "count=" + count,
+            "oflag=direct").redirectErrorStream(true).start();
+        final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        Files.deleteIfExists(target);
+        final Matcher m = Pattern.compile("(\\d+) bytes .* copied, ([0-9.]+) s").matcher(out);
+        if (!m.find())
+        {
+            throw new IllegalStateException("cannot read dd's output: " + out);
+        }
+        return Long.parseLong(m.group(1)) / Double.parseDouble(m.group(2)) / 1e9;
+    }
+
+    private static long sum(final String prometheus, final String metric)
+    {
+        long total = 0;
+        for (final String line : prometheus.split("\n"))
+        {
+            if (line.startsWith(metric))
+            {
+                total += (long)Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return total;
+    }
+
+    private static double quantile(final double[] sorted, final double q)
+    {
+        return sorted.length == 0 ? Double.NaN : sorted[(int)Math.min(sorted.length - 1,
+            Math.ceil(q * sorted.length) - 1)];
+    }
+}
