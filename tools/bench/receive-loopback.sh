@@ -10,6 +10,10 @@
 # Usage: [MODES="rate drain"] [RUNS=1] [DRAIN_PPS=50000] [DELAY=4] \
 #          tools/bench/receive-loopback.sh [SECONDS=8] [LINKS=4] [SOURCES="recvmmsg af_packet nio"]
 # The receiver's GC log goes to tools/target/receive-SOURCE-DELAY.gc.log (no collections = no steady-state allocation).
+# TRACE=1 also records every system call of each receiver (perf raw_syscalls tracepoints: counts, not timings, are
+# what to trust) and prints, over its drain window (first to last recvmmsg that returned datagrams), the calls and
+# datagrams per call, the empty polls, the other system calls, and the time inside recvmmsg vs between calls on the
+# receiving thread, per packet (tools/bench/syscall-profile.awk).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SECONDS_RUN="${1:-8}"
@@ -21,12 +25,22 @@ MODES="${MODES:-rate drain}"
 RUNS="${RUNS:-1}"
 DRAIN_PPS="${DRAIN_PPS:-50000}"
 RESULTS="$ROOT/tools/target/receive-loopback.results"
+TRACE="${TRACE:-0}"
 : > "$RESULTS"
 FPEER="$ROOT/tools/target/fpeer"
 FPEER_SRC="${FPEER_SRC:-$ROOT/../shared/bench/fpeer.c}"
 [ -f "$FPEER_SRC" ] || FPEER_SRC=/work/shared/bench/fpeer.c
 mkdir -p "$ROOT/tools/target"
 gcc -O2 -mavx2 -o "$FPEER" "$FPEER_SRC"
+# The sender, paced: fpeer checks its budget before each link and breaks out of the round, so a paced send puts
+# nearly every batch on the first link (the other sockets stay empty, and the receiver fills the 3 missing links'
+# cells of every frame as lost: 500 MB of fill writes per drain that fpeer's receive loop never does). This copy
+# checks the budget once per round, so every link gets a batch per round; the receiving side stays fpeer.c as is.
+FPEER_SEND="$ROOT/tools/target/fpeer-send"
+sed 's/if (pps > 0 \&\& sent > (t - t0) \* pps) break;/if (pps > 0 \&\& l == 0 \&\& sent > (t - t0) * pps) break;/' \
+  "$FPEER_SRC" > "$ROOT/tools/target/fpeer-send.c"
+grep -q 'l == 0 && sent >' "$ROOT/tools/target/fpeer-send.c" || { echo "fpeer.c's pacing changed: update the sed" >&2; exit 1; }
+gcc -O2 -mavx2 -o "$FPEER_SEND" "$ROOT/tools/target/fpeer-send.c"
 "$ROOT/tools/kotekan-j" --version >/dev/null   # builds if needed
 if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
   JAVA="$JAVA_HOME/bin/java"
@@ -57,7 +71,23 @@ sender_seconds() { # MODE: rate mode sends through the run; drain mode only fill
 send() { # MODE: full speed for a rate run; paced for a drain run, so every receiver gets the same packets queued
   local pps=0
   [ "$1" = drain ] && pps=$DRAIN_PPS
-  "$FPEER" send "$PORT" 2 4 512 774 "$LINKS" "$(sender_seconds "$1")" "$pps" | sed "s/^/  [$1] fpeer /"
+  "$FPEER_SEND" send "$PORT" 2 4 512 774 "$LINKS" "$(sender_seconds "$1")" "$pps" | sed "s/^/  [$1] fpeer /"
+}
+
+trace_start() { # PID NAME: records the process's system calls until it exits
+  [ "$TRACE" = 1 ] || return 0
+  perf record -q -e raw_syscalls:sys_enter,raw_syscalls:sys_exit -m 16M -p "$1" \
+    -o "$ROOT/tools/target/trace-$2.data" >/dev/null 2>&1 &
+  TRACER=$!
+}
+
+trace_report() { # NAME
+  [ "$TRACE" = 1 ] || return 0
+  wait "$TRACER" 2>/dev/null || true
+  perf script -i "$ROOT/tools/target/trace-$1.data" -F tid,time,event,trace > "$ROOT/tools/target/trace-$1.txt" 2>/dev/null
+  awk -v name="$1" -f "$ROOT/tools/bench/syscall-profile.awk" "$ROOT/tools/target/trace-$1.txt" \
+    "$ROOT/tools/target/trace-$1.txt" | sed "s/^/    /"
+  rm -f "$ROOT/tools/target/trace-$1.data" "$ROOT/tools/target/trace-$1.txt"
 }
 
 record() { # MODE RUN SIDE < output lines: appends "MODE RUN SIDE PKTS KPPS"
@@ -73,9 +103,10 @@ run_pair() { # MODE SOURCE RUN
   [ "$mode" = drain ] && delay=$DELAY
   receiver "$source" "$SECONDS_RUN" "$delay" > /tmp/kj-recv.$$ &
   local pid=$!
-  wait_bound; sleep 0.2
+  wait_bound; trace_start "$(pgrep -f -n "ReceiveBenchmark $source $PORT")" "$source-$mode-$3"; sleep 0.2
   send "$mode"
   wait "$pid"; record "$mode" "$3" "$source" < /tmp/kj-recv.$$; rm -f /tmp/kj-recv.$$
+  trace_report "$source-$mode-$3"
 }
 
 run_reference() { # MODE RUN
@@ -84,9 +115,10 @@ run_reference() { # MODE RUN
   "$FPEER" recv "$PORT" 2 4 512 774 "$LINKS" "$(awk "BEGIN{print $SECONDS_RUN + $delay}")" nt "$delay" \
     > /tmp/kj-fpeer.$$ &
   local pid=$!
-  sleep 0.5
+  trace_start "$pid" "reference-$mode-$2"; sleep 0.5
   send "$mode"
   wait "$pid"; sed "s/^/reference fpeer /" /tmp/kj-fpeer.$$ | record "$mode" "$2" reference; rm -f /tmp/kj-fpeer.$$
+  trace_report "reference-$mode-$2"
 }
 
 for mode in $MODES; do
