@@ -501,7 +501,14 @@ public final class Readout implements AutoCloseable
         o.put("total", event.totalBytes());
         o.put("remaining", event.remainingBytes());
         o.put("received", event.received().toString());
-        o.put("freqs", event.dumps().size());
+        // Per frequency only what a list shows (status and bytes left); GET /baseband/{id} has the whole record.
+        final ObjectNode freqs = o.putObject("freqs");
+        for (final FreqDump dump : event.dumps())
+        {
+            freqs.putObject(Integer.toString(dump.plan().freqId()))
+                .put("status", dump.status().jsonName())
+                .put("remaining", dump.remaining());
+        }
         return o;
     }
 

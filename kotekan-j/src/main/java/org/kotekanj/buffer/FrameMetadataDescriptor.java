@@ -26,16 +26,22 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
  *  |  Samples per flag row    |  Flag rows                         | 40
  *  |  Streams                 |  Frame flags                       | 48
  *  |  Freq id offset          |  Stream id offset                  | 56
- *  |  Presence map offset     |  reserved                          | 64
+ *  |  Presence map offset     |  Seq offset offset                 | 64
  *  +---------------------------------------------------------------+
  *  |  freq_id[frequencies]               (int each)               ...
  *  |  stream_id[streams]                 (short each)             ...
+ *  |  seq_offset[streams]                (long each, 8-aligned)   ...
  *  |  present[flag rows][frequencies][input blocks]  (byte, 1 = data, 0 = lost and filled with 0x88)
  *  +---------------------------------------------------------------+
  * </pre>
  *
  * A flag row covers {@code samples per flag row} consecutive time samples (the packet length), so the presence map is
  * one byte per packet-sized cell, as in spead2's chunk presence arrays.
+ *
+ * <p>{@code first seq} is on the receiver's timeline. A stream that reset or jumped is re-aligned onto that timeline
+ * by a whole number of frames: its samples at frame time {@code t} carry the F-engine counter
+ * {@code first seq + t - seq_offset[stream]} ({@link #sourceSeq}). The offset is 0 for a stream that never moved;
+ * frames holding data of a stream with a non-zero offset carry {@link #FLAG_REALIGNED}.
  */
 public final class FrameMetadataDescriptor
 {
@@ -54,6 +60,7 @@ public final class FrameMetadataDescriptor
     public static final int FREQ_IDS_OFFSET_OFFSET = 56;
     public static final int STREAM_IDS_OFFSET_OFFSET = 60;
     public static final int PRESENCE_OFFSET_OFFSET = 64;
+    public static final int SEQ_OFFSETS_OFFSET_OFFSET = 68;
     public static final int HEADER_LENGTH = 72;
     public static final int MIN_LENGTH = 64;
 
@@ -61,6 +68,11 @@ public final class FrameMetadataDescriptor
     public static final int FLAG_RESET = 1;
     /** Frame flag: some samples were dropped because no downstream frame was free. */
     public static final int FLAG_BACKPRESSURE = 2;
+    /**
+     * Frame flag: some stream's samples are re-aligned after a reset or jump ({@code seq_offset} of that stream is not
+     * 0): its F-engine counter is not the frame's time ({@link #sourceSeq}).
+     */
+    public static final int FLAG_REALIGNED = 4;
 
     private FrameMetadataDescriptor()
     {
@@ -76,9 +88,14 @@ public final class FrameMetadataDescriptor
         return HEADER_LENGTH + 4 * numFreq;
     }
 
-    public static int presenceOffset(final int numFreq, final int numStreams)
+    public static int seqOffsetsOffset(final int numFreq, final int numStreams)
     {
         return (streamIdsOffset(numFreq) + 2 * numStreams + 7) & ~7;
+    }
+
+    public static int presenceOffset(final int numFreq, final int numStreams)
+    {
+        return seqOffsetsOffset(numFreq, numStreams) + 8 * numStreams;
     }
 
     /** Bytes needed for a frame of this shape. */
@@ -106,6 +123,7 @@ public final class FrameMetadataDescriptor
         m.set(JAVA_INT_UNALIGNED, FREQ_IDS_OFFSET_OFFSET, freqIdsOffset());
         m.set(JAVA_INT_UNALIGNED, STREAM_IDS_OFFSET_OFFSET, streamIdsOffset(numFreq));
         m.set(JAVA_INT_UNALIGNED, PRESENCE_OFFSET_OFFSET, presenceOffset(numFreq, numStreams));
+        m.set(JAVA_INT_UNALIGNED, SEQ_OFFSETS_OFFSET_OFFSET, seqOffsetsOffset(numFreq, numStreams));
     }
 
     public static long firstSeq(final MemorySegment m)
@@ -202,6 +220,29 @@ public final class FrameMetadataDescriptor
     {
         m.set(JAVA_SHORT_UNALIGNED, m.get(JAVA_INT_UNALIGNED, STREAM_IDS_OFFSET_OFFSET) + 2L * stream,
             (short)streamId);
+    }
+
+    /** Byte offset in the metadata of a stream's {@code seq_offset}. */
+    public static long seqOffsetIndex(final MemorySegment m, final int stream)
+    {
+        return m.get(JAVA_INT_UNALIGNED, SEQ_OFFSETS_OFFSET_OFFSET) + 8L * stream;
+    }
+
+    /** Samples the receiver added to a stream's F-engine counter to place it on this frame's timeline (0: none). */
+    public static long seqOffset(final MemorySegment m, final int stream)
+    {
+        return m.get(JAVA_LONG_UNALIGNED, seqOffsetIndex(m, stream));
+    }
+
+    public static void seqOffset(final MemorySegment m, final int stream, final long offset)
+    {
+        m.set(JAVA_LONG_UNALIGNED, seqOffsetIndex(m, stream), offset);
+    }
+
+    /** The F-engine counter of a stream's samples at time {@code t} of this frame. */
+    public static long sourceSeq(final MemorySegment m, final int stream, final int t)
+    {
+        return firstSeq(m) + t - seqOffset(m, stream);
     }
 
     /** Byte offset of the presence cell for (flag row, freq, input block). */

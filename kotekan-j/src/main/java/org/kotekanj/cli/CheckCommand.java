@@ -1,6 +1,11 @@
 package org.kotekanj.cli;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.kotekanj.config.ConfigErrors;
@@ -10,9 +15,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-/** {@code kotekan-j check CONFIG}: validate only, listing every error with its file, line and path. */
+/**
+ * {@code kotekan-j check CONFIG}: validate only, listing every error with its file, line and path. A site file is
+ * checked alone and with each of its node overlays, so one node's bad overlay is found before that node starts.
+ */
 @Command(name = "check", mixinStandardHelpOptions = true,
-    description = "Validate a pipeline config without running it; exit 0 if it can run, 1 with every error listed.")
+    description = "Validate a pipeline config without running it, alone and with each node overlay " +
+        "(overlays/<hostname>.yaml beside it); exit 0 if every one can run, 1 with every error listed.")
 public final class CheckCommand implements Callable<Integer>
 {
     @Parameters(index = "0", paramLabel = "CONFIG", description = "pipeline YAML file")
@@ -24,13 +33,35 @@ public final class CheckCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        final ConfigErrors errors = new ConfigErrors();
-        final ConfigNode root = configFlags.load(config, errors);
-        if (!PipelineCommand.check(root, errors, StageRegistry.discover(), System.out))
+        final StageRegistry stages = StageRegistry.discover();
+        final List<Path> overlays = new ArrayList<>();
+        if (configFlags.overlayNamed())
         {
-            return PipelineCommand.EXIT_CONFIG;
+            overlays.add(configFlags.chosenOverlay(config));
         }
-        System.out.println(config + ": OK");
-        return PipelineCommand.EXIT_OK;
+        else
+        {
+            overlays.add(null);
+            overlays.addAll(NodeOverlays.all(config));
+        }
+        int exit = PipelineCommand.EXIT_OK;
+        for (final Path overlay : overlays)
+        {
+            final ConfigErrors errors = new ConfigErrors();
+            final ConfigNode root = configFlags.load(config, overlay, errors);
+            final ByteArrayOutputStream report = new ByteArrayOutputStream();
+            if (PipelineCommand.check(root, errors, stages, new PrintStream(report, true, StandardCharsets.UTF_8)))
+            {
+                System.out.println(overlay == null ? config + ": OK" : config + " with " + overlay + ": OK");
+                continue;
+            }
+            if (overlay != null)
+            {
+                System.out.println(config + " with " + overlay + ":");
+            }
+            System.out.print(report.toString(StandardCharsets.UTF_8));
+            exit = PipelineCommand.EXIT_CONFIG;
+        }
+        return exit;
     }
 }

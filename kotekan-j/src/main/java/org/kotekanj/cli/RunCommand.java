@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 
 import org.kotekanj.config.ConfigErrors;
 import org.kotekanj.config.ConfigNode;
+import org.kotekanj.log.Log;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,7 +34,12 @@ public final class RunCommand implements Callable<Integer>
     public Integer call()
     {
         final ConfigErrors errors = new ConfigErrors();
-        final ConfigNode root = configFlags.load(config, errors);
+        final Path overlay = configFlags.chosenOverlay(config);
+        if (overlay != null)
+        {
+            Log.of("kotekan-j").info("node overlay " + overlay + " over " + config);
+        }
+        final ConfigNode root = configFlags.load(config, overlay, errors);
         return PipelineCommand.run(root, errors, serviceFlags,
             duration == null ? null : Duration.ofMillis((long)(duration * 1000)), System.out, System.err);
     }

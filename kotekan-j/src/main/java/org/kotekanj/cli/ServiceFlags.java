@@ -1,13 +1,15 @@
 package org.kotekanj.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.kotekanj.rest.RestServer;
 import org.kotekanj.service.ServiceOptions;
 import org.kotekanj.status.CountersFile;
 import picocli.CommandLine.Option;
 
-/** Flags shared by the commands that start a process: REST address and counters file. */
+/** Flags shared by the commands that start a process: REST address and access, counters file, write roots. */
 public final class ServiceFlags
 {
     @Option(names = "--rest-port", description = "REST port (default ${DEFAULT-VALUE}; 0 picks a free one)")
@@ -25,11 +27,25 @@ public final class ServiceFlags
     @Option(names = "--counters-dir", description = "directory of counters files (default /dev/shm/kotekan-j)")
     Path countersDir;
 
+    @Option(names = "--rest-token-file", paramLabel = "FILE",
+        description = "bearer token that every changing REST request (POST, DELETE) must carry; the file must be " +
+            "readable by its owner only (chmod 600)")
+    Path restTokenFile;
+
+    @Option(names = "--rest-protect-reads", description = "GET requests need the token too")
+    boolean restProtectReads;
+
+    @Option(names = "--write-root", paramLabel = "DIR",
+        description = "a directory a config POSTed to /start may write in (repeatable; default: the working " +
+            "directory)")
+    List<Path> writeRoots = new ArrayList<>();
+
     ServiceOptions options()
     {
         final ServiceOptions defaults = ServiceOptions.defaults();
         return defaults.withRest(!noRest, restBind, restPort).withCounters(
             countersDir != null ? countersDir : CountersFile.defaultDirectory(),
-            instance != null ? instance : defaults.instance());
+            instance != null ? instance : defaults.instance())
+            .withAccess(restTokenFile, restProtectReads, writeRoots);
     }
 }

@@ -34,6 +34,10 @@ public final class StatCommand implements Callable<Integer>
     @Option(names = "--watch", paramLabel = "SECONDS", description = "repeat every SECONDS until interrupted")
     Double watch;
 
+    @Option(names = "--view", description = "the operator's view, refreshing (every --watch seconds, default 1): " +
+        "per-link rates and loss, buffers, correlator, baseband ring")
+    boolean view;
+
     @Override
     public Integer call() throws InterruptedException
     {
@@ -60,6 +64,10 @@ public final class StatCommand implements Callable<Integer>
         }
         try (CountersFile counters = CountersFile.open(file))
         {
+            if (view)
+            {
+                return view(counters);
+            }
             do
             {
                 print(counters);
@@ -75,6 +83,35 @@ public final class StatCommand implements Callable<Integer>
         {
             System.err.println("cannot read " + file + ": " + e.getMessage());
             return 1;
+        }
+    }
+
+    /**
+     * Redraws one screen per interval: on a terminal from the top (ANSI home + clear, which every ssh client
+     * understands), into a pipe or a log one screen after the other.
+     */
+    private int view(final CountersFile counters) throws InterruptedException
+    {
+        final double seconds = watch != null ? watch : 1.0;
+        final boolean terminal = System.console() != null;
+        List<PrometheusWriter.Sample> before = null;
+        long beforeMs = 0;
+        while (true)
+        {
+            final long nowMs = System.currentTimeMillis();
+            final List<PrometheusWriter.Sample> now = PrometheusWriter.samples(counters.reader());
+            final String header = counters.instance() + " (pid " + counters.pid() + ", " +
+                (counters.isAlive() ? "running" : "not running") + ")";
+            final String screen = StatView.render(header, nowMs, now, before, (nowMs - beforeMs) / 1000.0);
+            System.out.print(terminal ? "\033[H\033[2J" + screen : screen + "\n");
+            System.out.flush();
+            if (!counters.isAlive())
+            {
+                return 0;
+            }
+            before = now;
+            beforeMs = nowMs;
+            Thread.sleep((long)(seconds * 1000));
         }
     }
 

@@ -60,14 +60,16 @@ public final class RestServer implements AutoCloseable
     }
 
     private final EndpointRegistry endpoints;
+    private final RestAccess access;
     private final Server server;
     private final ServerConnector connector;
     private final java.util.List<RestFilter> filters = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Log log = Log.of("rest");
 
-    private RestServer(final EndpointRegistry endpoints, final String bind, final int port)
+    private RestServer(final EndpointRegistry endpoints, final RestAccess access, final String bind, final int port)
     {
         this.endpoints = endpoints;
+        this.access = access;
         // Platform threads: a handler that computes for long (a daemon building a big pipeline) cannot starve the
         // acceptor and selector, as it could on the few carriers of virtual threads. Queued jobs are bounded too.
         final QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS, THREAD_IDLE_MS,
@@ -94,7 +96,14 @@ public final class RestServer implements AutoCloseable
     public static RestServer start(final String bind, final int port, final EndpointRegistry endpoints)
         throws IOException
     {
-        final RestServer rest = new RestServer(endpoints, bind, port);
+        return start(bind, port, endpoints, RestAccess.open());
+    }
+
+    /** Binds and starts, answering 401 to the requests {@code access} protects unless they carry its token. */
+    public static RestServer start(final String bind, final int port, final EndpointRegistry endpoints,
+        final RestAccess access) throws IOException
+    {
+        final RestServer rest = new RestServer(endpoints, access, bind, port);
         try
         {
             rest.server.start();
@@ -184,6 +193,14 @@ public final class RestServer implements AutoCloseable
             }
             return RestResponse.error(405, method + " is not allowed on " + path + "; allowed: " +
                 String.join(", ", allowed), null).withHeader("Allow", String.join(", ", allowed));
+        }
+        // Before the handler, which never sees an unauthenticated request; the body is drained (bounded, as any
+        // body) so the client reads the 401 instead of a connection reset.
+        final RestResponse refusal = access.refusal(method, request.getHeaders().get(HttpHeader.AUTHORIZATION));
+        if (refusal != null)
+        {
+            readBody(request);
+            return refusal;
         }
         final Map<String, String> headers = new LinkedHashMap<>();
         for (final HttpField field : request.getHeaders())

@@ -2,6 +2,7 @@ package org.kotekanj.service;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.kotekanj.config.ConfigError;
 import org.kotekanj.config.ConfigErrors;
+import org.kotekanj.config.WriteRoots;
 import org.kotekanj.config.ConfigException;
 import org.kotekanj.config.ConfigNode;
 import org.kotekanj.config.YamlConfigLoader;
@@ -20,6 +22,8 @@ import org.kotekanj.rest.Json;
 import org.kotekanj.rest.RestException;
 import org.kotekanj.rest.RestRequest;
 import org.kotekanj.rest.RestResponse;
+import org.kotekanj.dashboard.Dashboard;
+import org.kotekanj.rest.RestAccess;
 import org.kotekanj.rest.RestServer;
 import org.kotekanj.stage.Pipeline;
 import org.kotekanj.stage.PipelineBuilder;
@@ -39,8 +43,10 @@ public final class KotekanService implements AutoCloseable
     private final MetricsRegistry metrics;
     private final RestServer rest;
     private final EndpointRegistry endpoints;
+    private final WriteRoots writeRoots;
     private final Log log = Log.of("kotekan-j");
     private volatile Pipeline pipeline;
+    private volatile boolean closed;
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r ->
     {
         final Thread thread = new Thread(r, "kj-metrics");
@@ -49,8 +55,9 @@ public final class KotekanService implements AutoCloseable
     });
 
     private KotekanService(final ServiceOptions options, final StageRegistry stages, final MetricsRegistry metrics,
-        final RestServer rest, final EndpointRegistry endpoints)
+        final RestServer rest, final EndpointRegistry endpoints, final WriteRoots writeRoots)
     {
+        this.writeRoots = writeRoots;
         this.options = options;
         this.stages = stages;
         this.metrics = metrics;
@@ -62,6 +69,11 @@ public final class KotekanService implements AutoCloseable
     public static KotekanService open(final ServiceOptions options, final StageRegistry stages, final boolean daemon)
         throws IOException
     {
+        // Refused before anything is created: a token others can read, a write root that does not exist.
+        final RestAccess access = options.restTokenFile() == null ? RestAccess.open() :
+            RestAccess.fromTokenFile(options.restTokenFile(), options.restProtectReads());
+        final WriteRoots writeRoots = WriteRoots.of(options.writeRoots().isEmpty() ? List.of(Path.of("")) :
+            options.writeRoots());
         final java.util.List<Path> reclaimed = CountersFile.reclaimDead(options.countersDirectory());
         if (!reclaimed.isEmpty())
         {
@@ -77,7 +89,7 @@ public final class KotekanService implements AutoCloseable
         {
             try
             {
-                rest = RestServer.start(options.restBind(), options.restPort(), endpoints);
+                rest = RestServer.start(options.restBind(), options.restPort(), endpoints, access);
             }
             catch (final IOException e)
             {
@@ -86,7 +98,7 @@ public final class KotekanService implements AutoCloseable
                     e.getMessage() + " (choose another with --rest-port, or --no-rest)", e);
             }
         }
-        final KotekanService service = new KotekanService(options, stages, metrics, rest, endpoints);
+        final KotekanService service = new KotekanService(options, stages, metrics, rest, endpoints, writeRoots);
         service.registerCoreEndpoints(daemon);
         // Gauges (idle ratios, buffer fill, socket drops) and the heartbeat, for readers of the counters file.
         service.sampler.scheduleAtFixedRate(service::sample, 1, 1, TimeUnit.SECONDS);
@@ -166,6 +178,7 @@ public final class KotekanService implements AutoCloseable
         endpoints.add("GET", "/buffers", "core", "frame buffers and their fill",
             r -> RestResponse.ok(pipeline == null ? Json.object() : pipeline.buffersStatus()));
         endpoints.add("GET", "/version", "core", "software version", r -> RestResponse.ok(version()));
+        new Dashboard(endpoints, this::status, metrics::prometheus, () -> !closed).register();
         if (daemon)
         {
             endpoints.add("POST", "/start", "core", "start a pipeline from a JSON or YAML config body",
@@ -183,6 +196,7 @@ public final class KotekanService implements AutoCloseable
         }
         final ConfigErrors errors = new ConfigErrors();
         final ConfigNode config = YamlConfigLoader.parse(text, "POST /start", errors);
+        writeRoots.check(config, errors);
         try
         {
             errors.throwIfAny();
@@ -261,6 +275,7 @@ public final class KotekanService implements AutoCloseable
     @Override
     public void close()
     {
+        closed = true;
         sampler.shutdownNow();
         stop();
         if (rest != null)

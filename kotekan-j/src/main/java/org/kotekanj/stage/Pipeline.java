@@ -467,8 +467,6 @@ public final class Pipeline
                 consumers.addObject().put("stage_name", consumer.stageName())
                     .put("acquired", consumer.acquiredSequence());
             }
-            final ArrayNode readers = item.putArray("readers");
-            buffer.readers().forEach(r -> readers.addObject().put("stage_name", r.stageName()));
         }
         return all;
     }

@@ -147,8 +147,9 @@ class KotekanServiceRestTest
 
         final List<String> endpoints = new ArrayList<>();
         get("/endpoints").json().forEach(e -> endpoints.add(e.path("method").asText() + " " + e.path("path").asText()));
-        assertEquals(List.of("GET /buffers", "GET /config", "POST /controlled/crash", "GET /controlled/{item}",
-            "GET /endpoints", "GET /metrics", "GET /status", "GET /updatable_config/gains",
+        assertEquals(List.of("GET /", "GET /buffers", "GET /config", "POST /controlled/crash",
+            "GET /controlled/{item}", "GET /dashboard/events", "GET /dashboard/files/{file}", "GET /endpoints",
+            "GET /metrics", "GET /status", "GET /updatable_config/gains",
             "POST /updatable_config/gains", "GET /version"), endpoints);
 
         final JsonNode version = get("/version").json();

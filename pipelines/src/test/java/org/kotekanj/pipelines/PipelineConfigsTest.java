@@ -76,8 +76,12 @@ class PipelineConfigsTest
             final ConfigNode root = YamlConfigLoader.parse(Files.readString(config), config.getFileName().toString(),
                 errors);
             PipelineBuilder.build(root, stages, MetricsRegistry.inMemory(), errors);
-            assertTrue(errors.isEmpty(), () -> String.join("\n",
-                errors.list().stream().map(ConfigError::toString).toList()));
+            // The one error that depends on the machine: a CHIME node's 33 s ring needs ~100 GiB of RAM
+            // (SitePipelinesTest checks it at full size where the machine has that, and shorter everywhere).
+            final List<ConfigError> real = errors.list().stream()
+                .filter(e -> !e.message().matches("buffers need [0-9.]+ GiB but this machine has [0-9.]+ GiB of RAM"))
+                .toList();
+            assertTrue(real.isEmpty(), () -> String.join("\n", real.stream().map(ConfigError::toString).toList()));
             assertFalse(root.children().isEmpty());
         }));
     }

@@ -269,33 +269,25 @@ class ReceivePathEndToEndTest
                     case "seq_jump" -> lostBefore += ev.get("seq").asLong() - ev.get("from_seq").asLong();
                     case "reset" ->
                     {
-                        // A reset back by more than reset_threshold_samples (8 T) is confirmed and counted; frames
-                        // are never published again, so from the first reset on the stream is behind every frame
-                        // and each of its datagrams is too old.
-                        if (ev.get("from_seq").asLong() - ev.get("seq").asLong() > 8L * T)
-                        {
-                            resets[s]++;
-                        }
+                        resets[s]++;
                         resetSteps.add(step);
+                        assertTrue(ev.get("from_seq").asLong() - ev.get("seq").asLong() > 8L * T,
+                            "the model covers resets back by more than reset_threshold_samples (8 T) only");
                     }
                     default ->
                     {
                     }
                 }
             }
-            final int firstReset = resetSteps.isEmpty() ? STEPS : resetSteps.stream().min(Integer::compare).get();
+            if (!resetSteps.isEmpty())
+            {
+                resetsRealigned(s, seq, firstStep, resetSteps, startSeq);
+                return;
+            }
             long lastPlaced = -1;
             long maxSeq = -1;
             for (int step = firstStep; step < STEPS; step++)
             {
-                if (step >= firstReset)
-                {
-                    if (placedStep[step])
-                    {
-                        tooOld[s]++;
-                    }
-                    continue;
-                }
                 if (placedStep[step])
                 {
                     if (seq[step] <= maxSeq)
@@ -308,7 +300,7 @@ class ReceivePathEndToEndTest
                     lastPlaced = seq[step];
                 }
             }
-            for (int step = firstStep; step < firstReset; step++)
+            for (int step = firstStep; step < STEPS; step++)
             {
                 if (!placedStep[step] && seq[step] < lastPlaced)
                 {
@@ -319,6 +311,46 @@ class ReceivePathEndToEndTest
             final long firstFrameStart = Math.floorDiv(Math.min(startSeq, seq[firstStep]), T) * T;
             lostSamples[s] += seq[firstStep] - firstFrameStart + lostBefore;
             spanFrames = Math.max(spanFrames, (lastPlaced + S - firstFrameStart) / T);
+        }
+
+        /**
+         * A stream whose F-engine resets (no other impairment): each reset is confirmed by its 8th packet (the 7
+         * before count as too old), which re-aligns the stream by a whole number of frames into the frame after its
+         * newest sample; the samples between that sample and the re-aligned start are lost, and everything after is
+         * placed (and checked by the checker at the stream's own counter, through the frame metadata's offset).
+         */
+        private void resetsRealigned(final int s, final long[] seq, final int firstStep, final List<Integer> resetSteps,
+            final long startSeq)
+        {
+            final int confirmations = 8;
+            final List<Integer> sorted = resetSteps.stream().sorted().toList();
+            for (int i = 0; i < sorted.size(); i++)
+            {
+                final int limit = i + 1 < sorted.size() ? sorted.get(i + 1) : STEPS;
+                assertTrue(sorted.get(i) + confirmations <= limit, "the model needs 8 packets after each reset");
+            }
+            long offset = 0;
+            long head = -1;
+            for (int step = firstStep; step < STEPS; step++)
+            {
+                final int at = step;
+                final int reset = sorted.stream().filter(r -> r <= at).mapToInt(Integer::intValue).max().orElse(-1);
+                if (reset >= 0 && step < reset + confirmations - 1)
+                {
+                    tooOld[s]++;
+                    continue;
+                }
+                if (reset >= 0 && step == reset + confirmations - 1)
+                {
+                    offset = (Math.floorDiv(head, T) + 1) * T - Math.floorDiv(seq[step], T) * T;
+                    lostSamples[s] += seq[step] + offset - (head + S);
+                }
+                head = seq[step] + offset;
+                placed[s]++;
+            }
+            final long firstFrameStart = Math.floorDiv(Math.min(startSeq, seq[firstStep]), T) * T;
+            lostSamples[s] += seq[firstStep] - firstFrameStart;
+            spanFrames = Math.max(spanFrames, (head + S - firstFrameStart) / T);
         }
     }
 }

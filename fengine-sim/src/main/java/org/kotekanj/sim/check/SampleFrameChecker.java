@@ -27,7 +27,8 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * <p>A cell of the presence map (one packet's samples of one frequency and input block) is good if it is present
  * and equals the signal, or lost and all {@code 0x88}; padding inputs must be {@code 0x88}. A frame is good if its
  * metadata matches the configured shape and every cell and its padding are good. The first mismatch of each bad
- * frame is logged.
+ * frame is logged. A stream the receiver re-aligned after a reset or jump is checked at its own F-engine counter
+ * ({@code first_seq + t - seq_offset[stream]} from the frame metadata), so its bytes are checked too.
  *
  * <pre>
  * check:
@@ -53,6 +54,9 @@ public final class SampleFrameChecker extends Stage
     private final int numInputs;
     private final int inputsPerPacket;
     private final int samplesPerPacket;
+    private final int[] cellStream;
+    private final int[] streamIndexById = new int[1 << 16];
+    private final long[] streamOffset;
     private final MemorySegment expected;
     private final MemorySegment zeros;
     private final AtomicCounter goodFrames;
@@ -85,6 +89,19 @@ public final class SampleFrameChecker extends Stage
         freqIds = streams.freqIds();
         numBlocks = streams.numBlocks();
         numInputs = streams.numInputs();
+        // Which stream fills each (freq, input block) cell: its samples are checked at that stream's counter.
+        cellStream = new int[freqIds.length * Math.max(numBlocks, 1)];
+        java.util.Arrays.fill(streamIndexById, -1);
+        streamOffset = new long[streams.streams().size()];
+        for (int j = 0; j < streams.streams().size(); j++)
+        {
+            final var spec = streams.streams().get(j);
+            streamIndexById[spec.streamId() & 0xFFFF] = j;
+            for (final int freqId : spec.freqIds())
+            {
+                cellStream[streams.freqIndex(freqId) * numBlocks + spec.inputBlock()] = j;
+            }
+        }
         if (in != null)
         {
             context.requireFrameSize(in.buffer(), layout.frameBytes(), "frames of " + layout.numFreqs() + " freqs x " +
@@ -134,6 +151,15 @@ public final class SampleFrameChecker extends Stage
     {
         final long firstSeq = FrameMetadataDescriptor.firstSeq(metadata);
         final int rows = layout.samplesPerFrame() / samplesPerPacket;
+        java.util.Arrays.fill(streamOffset, 0);
+        for (int s = 0; s < FrameMetadataDescriptor.numStreams(metadata); s++)
+        {
+            final int j = streamIndexById[FrameMetadataDescriptor.streamId(metadata, s)];
+            if (j >= 0)
+            {
+                streamOffset[j] = FrameMetadataDescriptor.seqOffset(metadata, s);
+            }
+        }
         boolean good = true;
         long lost = 0;
         long goodCount = 0;
@@ -149,7 +175,8 @@ public final class SampleFrameChecker extends Stage
                     {
                         lost++;
                     }
-                    if (checkCell(frame, firstSeq, f, row, block, present))
+                    final long sourceSeq = firstSeq - streamOffset[cellStream[f * numBlocks + block]];
+                    if (checkCell(frame, sourceSeq, f, row, block, present))
                     {
                         goodCount++;
                     }
@@ -234,15 +261,17 @@ public final class SampleFrameChecker extends Stage
             FrameMetadataDescriptor.numFreq(metadata) != freqIds.length ||
             FrameMetadataDescriptor.numBlocks(metadata) != numBlocks ||
             FrameMetadataDescriptor.samplesPerRow(metadata) != samplesPerPacket ||
-            FrameMetadataDescriptor.numInputs(metadata) != layout.paddedInputs())
+            FrameMetadataDescriptor.numInputs(metadata) != layout.paddedInputs() ||
+            FrameMetadataDescriptor.numStreams(metadata) != streamOffset.length)
         {
             return "metadata describes " + FrameMetadataDescriptor.numFreq(metadata) + " freqs x " +
                 FrameMetadataDescriptor.numTime(metadata) + " samples x " +
                 FrameMetadataDescriptor.numInputs(metadata) + " inputs in " +
                 FrameMetadataDescriptor.numBlocks(metadata) + " blocks, rows of " +
-                FrameMetadataDescriptor.samplesPerRow(metadata) + "; the config says " + freqIds.length + " x " +
-                layout.samplesPerFrame() + " x " + layout.paddedInputs() + " in " + numBlocks + ", rows of " +
-                samplesPerPacket;
+                FrameMetadataDescriptor.samplesPerRow(metadata) + ", " + FrameMetadataDescriptor.numStreams(metadata) +
+                " streams; the config says " + freqIds.length + " x " + layout.samplesPerFrame() + " x " +
+                layout.paddedInputs() + " in " + numBlocks + ", rows of " + samplesPerPacket + ", " +
+                streamOffset.length + " streams";
         }
         for (int f = 0; f < freqIds.length; f++)
         {

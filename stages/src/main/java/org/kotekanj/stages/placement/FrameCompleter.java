@@ -9,13 +9,16 @@ import org.kotekanj.fengine.SampleFrameLayout;
 import org.kotekanj.stages.receive.ReceiverContext;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
  * Everything about one frame's contents that is not the payload copy: the frame-offset and presence arithmetic (the
  * one place that knows where packet slot {@code k} of a stream lands and which presence byte says it did), setting
  * up a frame's metadata when it opens, and completing it before it is published: every lost cell of this producer's
  * streams filled with {@code 0x88} (only lost cells: payload is written once, never pre-filled), and its samples
- * counted as lost. Input padding is filled once per buffer slot.
+ * counted as lost. Input padding is filled once per buffer slot. It also records, per stream, the offset that
+ * re-aligned the stream onto the receiver's timeline ({@link StreamTracker#offset}), so a consumer can tell each
+ * sample's F-engine counter ({@link FrameMetadataDescriptor#sourceSeq}); one frame holds one offset per stream.
  */
 public final class FrameCompleter implements AutoCloseable
 {
@@ -23,6 +26,7 @@ public final class FrameCompleter implements AutoCloseable
     private final SampleFrameLayout layout;
     private final CopyQueue copies;
     private final ReceiveCounters counters;
+    private final StreamTracker tracker;
     private final int[] ownedStreams;
     private final boolean ownsAll;
     private final boolean[] paddingReady;
@@ -34,6 +38,7 @@ public final class FrameCompleter implements AutoCloseable
     private final int freqsPerPacket;
     private final int inputsPerPacket;
     private final long presenceOffset;
+    private final long seqOffsetsOffset;
     private final long presenceRowStride;
     private final int[] presenceCell;
     private final long[] runOffset;
@@ -42,9 +47,10 @@ public final class FrameCompleter implements AutoCloseable
      * @param slots slots of the output buffer (padding is filled once per slot).
      */
     public FrameCompleter(final ReceiverContext context, final CopyQueue copies, final ReceiveCounters counters,
-        final int slots)
+        final int slots, final StreamTracker tracker)
     {
         this.plan = context.plan();
+        this.tracker = tracker;
         this.layout = plan.layout();
         this.copies = copies;
         this.counters = counters;
@@ -57,6 +63,7 @@ public final class FrameCompleter implements AutoCloseable
         this.freqsPerPacket = plan.geometry().freqsPerPacket();
         this.inputsPerPacket = plan.geometry().inputsPerPacket();
         this.presenceOffset = FrameMetadataDescriptor.presenceOffset(layout.numFreqs(), plan.numStreams());
+        this.seqOffsetsOffset = FrameMetadataDescriptor.seqOffsetsOffset(layout.numFreqs(), plan.numStreams());
         this.presenceRowStride = (long)layout.numFreqs() * plan.numBlocks();
         final MemorySegment fill = arena.allocate(Math.max(inputsPerPacket, layout.paddedInputs()), 64);
         fill.fill(PacketHeaderDescriptor.FILL);
@@ -126,6 +133,10 @@ public final class FrameCompleter implements AutoCloseable
         {
             FrameMetadataDescriptor.streamId(meta, s, plan.streamId(s));
         }
+        for (final int stream : ownedStreams)
+        {
+            FrameMetadataDescriptor.seqOffset(meta, stream, tracker.offset(stream));
+        }
         if (lead)
         {
             FrameMetadataDescriptor.arrivalNanos(meta, System.currentTimeMillis() * 1_000_000L);
@@ -172,6 +183,44 @@ public final class FrameCompleter implements AutoCloseable
         }
         copies.flush();
         return lostCells;
+    }
+
+    /**
+     * Whether a packet of {@code stream} placed with {@code offset} may go into this open frame: yes if the frame
+     * records that offset for the stream, or holds none of its data yet (the offset is then recorded); no if it holds
+     * data of the stream placed with another offset (the stream moved while the frame was open: the packet is too
+     * old for it). Hot path: one compare unless the stream just moved.
+     */
+    public boolean claimOffset(final MemorySegment meta, final int stream, final long offset)
+    {
+        final long at = seqOffsetsOffset + 8L * stream;
+        if (meta.get(JAVA_LONG_UNALIGNED, at) == offset)
+        {
+            return true;
+        }
+        final int run = firstRun(stream);
+        for (int row = 0; row < plan.rows(); row++)
+        {
+            if (meta.get(JAVA_BYTE, presence(row, run)) != 0)
+            {
+                return false;
+            }
+        }
+        meta.set(JAVA_LONG_UNALIGNED, at, offset);
+        return true;
+    }
+
+    /** {@link FrameMetadataDescriptor#FLAG_REALIGNED} if any of this producer's streams is re-aligned in the frame. */
+    public int realignedFlag(final MemorySegment meta)
+    {
+        for (final int stream : ownedStreams)
+        {
+            if (FrameMetadataDescriptor.seqOffset(meta, stream) != 0)
+            {
+                return FrameMetadataDescriptor.FLAG_REALIGNED;
+            }
+        }
+        return 0;
     }
 
     /**

@@ -100,6 +100,12 @@ public final class FrameWindow
         }
     }
 
+    /** The first frame after every frame this window has opened (0 before the first). */
+    public long nextFrame()
+    {
+        return (open > 0 ? frames[open - 1] : lastFrame) + 1;
+    }
+
     /** Absolute address of the first byte of an open frame. */
     public long address(final int entry)
     {
@@ -171,7 +177,8 @@ public final class FrameWindow
     {
         final MemorySegment meta = metadata[0];
         final long lostCells = completer.complete(addresses[0], meta, frames[0], end);
-        final long merged = producer.contribute(lostCells, flags[0]);
+        final int frameFlags = flags[0] | completer.realignedFlag(meta);
+        final long merged = producer.contribute(lostCells, frameFlags);
         if (merged >= 0)
         {
             FrameMetadataDescriptor.lostCells(meta, HeaderShare.count(merged));

@@ -10,7 +10,9 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 /**
  * Places one datagram: classify it ({@link PacketClassifier}), follow its stream ({@link StreamTracker}), find its
  * frame in the {@link FrameWindow}, reject duplicates through the presence map, and queue one copy per payload run to
- * its final offset in the {@code [freq][time][input]} frame ({@link FrameCompleter} knows the offsets). Every
+ * its final offset in the {@code [freq][time][input]} frame ({@link FrameCompleter} knows the offsets). A packet goes
+ * to its position on the receiver's timeline, {@code seq} plus its stream's re-alignment offset (0 until the stream
+ * resets or jumps, see {@link StreamTracker}); a frame holds one offset per stream. Every
  * destination is checked against the frame's bounds before it is queued, so no header, however hostile, can write
  * outside a frame. Every datagram is counted in exactly one of packets, malformed, too old, duplicates or dropped
  * for back-pressure.
@@ -34,12 +36,13 @@ public final class PacketPlacer
     private final int frameShift;
     private final int rowShift;
 
-    public PacketPlacer(final ReceiverContext context, final FrameWindow window, final FrameCompleter completer,
-        final CopyQueue copies, final ReceiveCounters counters, final ReceiveEvents events)
+    public PacketPlacer(final ReceiverContext context, final StreamTracker tracker, final FrameWindow window,
+        final FrameCompleter completer, final CopyQueue copies, final ReceiveCounters counters,
+        final ReceiveEvents events)
     {
         this.plan = context.plan();
         this.classifier = new PacketClassifier(plan);
-        this.tracker = new StreamTracker(context, counters);
+        this.tracker = tracker;
         this.window = window;
         this.completer = completer;
         this.copies = copies;
@@ -74,7 +77,7 @@ public final class PacketPlacer
             counters.increment(stream, ReceiveCounters.MALFORMED_UNKNOWN_STREAM);
             return;
         }
-        final int verdict = tracker.follow(stream, seq);
+        final int verdict = tracker.follow(stream, seq, window.nextFrame());
         if (verdict == StreamTracker.REJECTED)
         {
             return;
@@ -85,10 +88,20 @@ public final class PacketPlacer
             final long from = tracker.movedFrom(stream);
             events.record(seq < from ? ReceiveEvents.RESET : ReceiveEvents.JUMP, plan.streamId(stream), from, seq);
         }
-        final long frame = frameShift >= 0 ? seq >>> frameShift : seq / samplesPerFrame;
-        final int timeInFrame = (int)(seq - frame * samplesPerFrame);
+        // The position on the receiver's timeline: the counter itself until the stream moves, then re-aligned by a
+        // whole number of frames (StreamTracker), so the time in the frame is the same.
+        final long offset = tracker.offset(stream);
+        final long position = seq + offset;
+        if (position < 0)
+        {
+            // A stream re-aligned backwards (after a jump) stepping back behind the start of the timeline.
+            counters.increment(stream, ReceiveCounters.TOO_OLD);
+            return;
+        }
+        final long frame = frameShift >= 0 ? position >>> frameShift : position / samplesPerFrame;
+        final int timeInFrame = (int)(position - frame * samplesPerFrame);
         final int entry = window.entryFor(frame);
-        if (entry == FrameWindow.TOO_OLD)
+        if (entry == FrameWindow.TOO_OLD || entry >= 0 && !completer.claimOffset(window.metadata(entry), stream, offset))
         {
             counters.increment(stream, ReceiveCounters.TOO_OLD);
             return;

@@ -19,9 +19,10 @@ public final class Placement implements AutoCloseable
         final ReceiveEvents events, final int copyQueueCapacity)
     {
         copies = new CopyQueue(copyQueueCapacity, context.copyEngine());
-        completer = new FrameCompleter(context, copies, counters, output.buffer().numFrames());
+        final StreamTracker tracker = new StreamTracker(context, counters);
+        completer = new FrameCompleter(context, copies, counters, output.buffer().numFrames(), tracker);
         window = new FrameWindow(output, completer, context.windowFrames());
-        placer = new PacketPlacer(context, window, completer, copies, counters, events);
+        placer = new PacketPlacer(context, tracker, window, completer, copies, counters, events);
     }
 
     /** Places one datagram (copies are queued: {@link #flush} at the end of the batch). */

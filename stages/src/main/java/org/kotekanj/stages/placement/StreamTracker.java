@@ -11,6 +11,15 @@ import org.kotekanj.stages.receive.ReceiverContext;
  * of that stream agree on the new position. Until then it is rejected (too old if behind, out of range if ahead), so
  * one stale or corrupt datagram can never move a stream, and a stream that does move never moves the others.
  *
+ * <p>A confirmed move re-aligns the stream onto the receiver's timeline: placement position = {@code seq +
+ * offset(stream)}, with a whole number of frames as offset, chosen so the stream's new data lands in the first frame
+ * after every open one. Frames therefore keep strictly increasing {@code first_seq}, the stream that moved is placed
+ * again at once, and the other streams go on untouched. Streams that move together (all links of one F-engine
+ * restarting its counter) must stay time-aligned for the correlator, so the offset is an epoch shared by the
+ * receiver: the first stream to confirm a move chooses it, and every later move whose new counter lands within
+ * {@code reset_threshold_samples} of the receiver's newest sample with that epoch reuses it. The samples of the
+ * moved stream between its last old packet and its re-aligned start count as lost (at most the window's worth).
+ *
  * <p>{@link #follow} returns what to do with the packet; a confirmed move is the value {@link #MOVED}, and the caller
  * flags the frames (this class touches no frame). Counts rejects and moves in the stream's {@link ReceiveCounters}.
  */
@@ -36,6 +45,10 @@ public final class StreamTracker
     private final boolean[] started;
     private final long[] candidate;
     private final int[] votes;
+    private final long[] offset;
+    private long head = -1;
+    private boolean epochSet;
+    private long epoch;
 
     public StreamTracker(final ReceiverContext context, final ReceiveCounters counters)
     {
@@ -55,13 +68,16 @@ public final class StreamTracker
         started = new boolean[streams];
         candidate = new long[streams];
         votes = new int[streams];
+        offset = new long[streams];
     }
 
     /**
      * Follows one packet of {@code stream} carrying {@code seq}; returns {@link #FOLLOW}, {@link #MOVED} or
-     * {@link #REJECTED}.
+     * {@link #REJECTED}. A packet to place goes to position {@code seq + offset(stream)}.
+     *
+     * @param nextFrame the first frame after every frame the window has opened (where a re-aligned stream may start).
      */
-    public int follow(final int stream, final long seq)
+    public int follow(final int stream, final long seq, final long nextFrame)
     {
         final long max = maxSeq[stream];
         int verdict = FOLLOW;
@@ -75,6 +91,7 @@ public final class StreamTracker
             counters.increment(stream, ReceiveCounters.RESETS);
             movedFrom[stream] = max;
             maxSeq[stream] = seq;
+            offset[stream] = realign(stream, seq, nextFrame);
             started[stream] = false;
             verdict = MOVED;
         }
@@ -96,8 +113,35 @@ public final class StreamTracker
             }
             started[stream] = true;
         }
-        end[stream] = Math.max(end[stream], seq + samplesPerPacket);
+        final long position = seq + offset[stream];
+        end[stream] = Math.max(end[stream], position + samplesPerPacket);
+        head = Math.max(head, position);
         return verdict;
+    }
+
+    /**
+     * The offset that places a stream moved to {@code seq} on the receiver's timeline: the epoch, if the stream is
+     * not on it yet and it puts the stream within {@code reset_threshold_samples} of the newest sample (it moved with
+     * the stream that chose the epoch); otherwise a new epoch starting it in the first frame after every open one
+     * and after the newest sample. A stream that moves twice is two events: the second never reuses its own epoch.
+     */
+    private long realign(final int stream, final long seq, final long nextFrame)
+    {
+        if (epochSet && offset[stream] != epoch && seq + epoch >= 0 && Math.abs(seq + epoch - head) <= resetThreshold)
+        {
+            return epoch;
+        }
+        final long headFrame = head < 0 ? 0 : Math.floorDiv(head, samplesPerFrame) + 1;
+        final long startFrame = Math.max(headFrame, nextFrame);
+        epoch = startFrame * samplesPerFrame - Math.floorDiv(seq, samplesPerFrame) * samplesPerFrame;
+        epochSet = true;
+        return epoch;
+    }
+
+    /** Samples added to a stream's counter to place it (0 until it moves; a whole number of frames). */
+    public long offset(final int stream)
+    {
+        return offset[stream];
     }
 
     /** One more vote for a new position; true once {@code jump_confirmations} consecutive packets agree. */
@@ -128,7 +172,7 @@ public final class StreamTracker
     }
 
     /**
-     * The sample counter after the newest packet followed, per stream (0 if none): where each stream's data ends.
+     * The position after the newest packet followed, per stream (0 if none): where each stream's data ends.
      * A reset does not move it back, so frames assembled before a reset are still completed up to where they ended.
      */
     public long endOfStream(final int stream)

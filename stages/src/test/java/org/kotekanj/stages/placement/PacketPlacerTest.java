@@ -78,9 +78,21 @@ class PacketPlacerTest
         rig.place(traffic.packet(0, 0));          // one stale datagram, far behind its stream
         rig.place(packets(102 * T, 104 * T));
         final long[] lost = new long[1];
-        final List<Long> frames = rig.drainFrames((frame, meta) -> lost[0] += rig.verify(frame, meta));
+        final List<Integer> flags = new ArrayList<>();
+        final List<Long> offsets = new ArrayList<>();
+        final List<Long> frames = rig.drainFrames((frame, meta) ->
+        {
+            lost[0] += rig.verify(frame, meta);
+            flags.add(FrameMetadataDescriptor.flags(meta));
+            for (int s = 0; s < TABLE.streams().size(); s++)
+            {
+                offsets.add(FrameMetadataDescriptor.seqOffset(meta, s));
+            }
+        });
         assertEquals(List.of(100L * T, 101L * T, 102L * T, 103L * T), frames);
         assertEquals(0, rig.counters.sum(ReceiveCounters.RESETS));
+        assertEquals(0, flags.stream().mapToInt(Integer::intValue).reduce(0, (a, b) -> a | b), "nothing flagged");
+        assertEquals(List.of(0L), offsets.stream().distinct().toList(), "nothing re-aligned");
         assertEquals(1, rig.counters.total(0, ReceiveCounters.TOO_OLD));
         assertEquals(0, rig.counters.sum(ReceiveCounters.LOST_SAMPLES));
         assertEquals(0, lost[0]);
@@ -91,30 +103,46 @@ class PacketPlacerTest
     {
         final PlacementRig rig = rig(16, 2, new JavaCopyEngine());
         rig.place(packets(100 * T, 102 * T));
-        // Stream 0 resets to seq 0; streams 1 and 2 go on.
+        // Stream 0 resets to seq 0 (its F-engine restarted) and sends one frame's worth; streams 1 and 2 go on.
         final List<MemorySegment> after = new ArrayList<>();
         for (long seq = 102 * T; seq < 104 * T; seq += GEOMETRY.samplesPerPacket())
         {
-            after.add(traffic.packet(0, seq - 102 * T));
+            if (seq < 103 * T)
+            {
+                after.add(traffic.packet(0, seq - 102 * T));
+            }
             after.add(traffic.packet(1, seq));
             after.add(traffic.packet(2, seq));
         }
         rig.place(after);
         final List<Integer> flags = new ArrayList<>();
+        final List<long[]> offsets = new ArrayList<>();
         final List<Long> frames = rig.drainFrames((frame, meta) ->
         {
-            rig.verify(frame, meta);
+            rig.verify(frame, meta);    // stream 0's bytes checked at its own counter: byte-exact where it was mapped
             flags.add(FrameMetadataDescriptor.flags(meta));
+            offsets.add(new long[] {FrameMetadataDescriptor.seqOffset(meta, 0), FrameMetadataDescriptor.seqOffset(meta, 1),
+                FrameMetadataDescriptor.seqOffset(meta, 2)});
         });
         assertStrictlyIncreasing(frames);
         assertEquals(List.of(100L * T, 101L * T, 102L * T, 103L * T), frames);
         assertEquals(1, rig.counters.total(0, ReceiveCounters.RESETS));
         assertEquals(0, rig.counters.total(1, ReceiveCounters.RESETS) + rig.counters.total(2, ReceiveCounters.RESETS));
-        assertEquals(2 * T / 2, rig.counters.total(0, ReceiveCounters.TOO_OLD), "behind every open frame");
+        // Confirmed by its 4th packet (seq 6) while frame 102 was the newest open one: mapped into frame 103.
+        assertEquals(103L * T, rig.placement.tracker().offset(0));
+        assertEquals(3, rig.counters.total(0, ReceiveCounters.TOO_OLD), "only the unconfirmed packets");
+        assertEquals(2 * T / 2 + 5, rig.counters.total(0, ReceiveCounters.PACKETS), "placed again after the reset");
+        assertEquals(T + 6, rig.counters.total(0, ReceiveCounters.LOST_SAMPLES), "frame 102 and 103's first 6 samples");
         assertEquals(0, rig.counters.total(1, ReceiveCounters.LOST_SAMPLES) +
             rig.counters.total(2, ReceiveCounters.LOST_SAMPLES), "the other streams are not re-aligned");
-        assertEquals(4 * T / 2 * 2 + 2 * T / 2, rig.counters.sum(ReceiveCounters.PACKETS));
+        for (int f = 0; f < 4; f++)
+        {
+            assertEquals(f == 3 ? 103L * T : 0, offsets.get(f)[0], "stream 0 offset in frame " + f);
+            assertEquals(0, offsets.get(f)[1] | offsets.get(f)[2], "streams 1 and 2 never move");
+            assertEquals(f == 3, (flags.get(f) & FrameMetadataDescriptor.FLAG_REALIGNED) != 0, "frame " + f);
+        }
         assertEquals(FrameMetadataDescriptor.FLAG_RESET, flags.get(2) & FrameMetadataDescriptor.FLAG_RESET);
+        assertEquals(FrameMetadataDescriptor.FLAG_RESET, flags.get(3) & FrameMetadataDescriptor.FLAG_RESET);
     }
 
     @Test
@@ -124,14 +152,22 @@ class PacketPlacerTest
         rig.place(packets(0, T));
         final long jump = 1L << 40;
         rig.place(packets(jump, jump + T));
-        final List<Long> frames = rig.drainFrames(rig::verify);
+        final List<Long> offsets = new ArrayList<>();
+        final List<Long> frames = rig.drainFrames((frame, meta) ->
+        {
+            rig.verify(frame, meta);
+            offsets.add(FrameMetadataDescriptor.seqOffset(meta, 2));
+        });
         assertStrictlyIncreasing(frames);
+        // The jump re-aligns the streams (together, one offset) into the frame after the open one: no frame skipped.
+        assertEquals(List.of(0L, (long)T), frames);
+        assertEquals(List.of(0L, T - jump), offsets);
         for (int s = 0; s < TABLE.streams().size(); s++)
         {
             assertEquals(1, rig.counters.total(s, ReceiveCounters.RESETS), "the jump is an event");
-            // Skipped frames at most the window's worth (2 T), the frame opened before the target (T) and the
-            // unconfirmed first three packets (6 samples): not the 2^40 samples jumped over.
-            assertEquals(3 * T + 6, rig.counters.total(s, ReceiveCounters.LOST_SAMPLES), "stream " + s);
+            assertEquals(T - jump, rig.placement.tracker().offset(s), "one common offset");
+            // The unconfirmed first three packets (6 samples), not the 2^40 samples jumped over.
+            assertEquals(6, rig.counters.total(s, ReceiveCounters.LOST_SAMPLES), "stream " + s);
         }
     }
 
@@ -290,16 +326,67 @@ class PacketPlacerTest
     }
 
     @Test
-    void shouldNeverPublishAFrameAgainWhenEveryStreamResets()
+    void shouldReAlignStreamsThatResetTogetherByOneCommonOffset()
     {
         final PlacementRig rig = rig(16, 2, new JavaCopyEngine());
         rig.place(packets(100 * T, 102 * T));
-        rig.place(packets(0, 2 * T));
-        final List<Long> frames = rig.drainFrames(rig::verify);
-        assertEquals(List.of(100L * T, 101L * T), frames);
+        rig.place(packets(0, 4 * T));           // the F-engine restarts its counter: every link resets
+        final List<long[]> offsets = new ArrayList<>();
+        final List<Integer> flags = new ArrayList<>();
+        final List<Long> frames = rig.drainFrames((frame, meta) ->
+        {
+            rig.verify(frame, meta);
+            flags.add(FrameMetadataDescriptor.flags(meta));
+            offsets.add(new long[] {FrameMetadataDescriptor.seqOffset(meta, 0), FrameMetadataDescriptor.seqOffset(meta, 1),
+                FrameMetadataDescriptor.seqOffset(meta, 2)});
+        });
+        assertStrictlyIncreasing(frames);
+        assertEquals(List.of(100L * T, 101L * T, 102L * T, 103L * T, 104L * T, 105L * T), frames, "never again");
         assertEquals(3, rig.counters.sum(ReceiveCounters.RESETS));
-        assertEquals(2 * T / 2 * 3, rig.counters.sum(ReceiveCounters.TOO_OLD));
-        assertEquals(2 * T / 2 * 3, rig.counters.sum(ReceiveCounters.PACKETS));
+        for (int s = 0; s < TABLE.streams().size(); s++)
+        {
+            assertEquals(102L * T, rig.placement.tracker().offset(s), "stream " + s + ": the epoch of the first to confirm");
+            assertEquals(3, rig.counters.total(s, ReceiveCounters.TOO_OLD), "stream " + s + ": unconfirmed packets");
+            assertEquals(6, rig.counters.total(s, ReceiveCounters.LOST_SAMPLES), "stream " + s);
+        }
+        for (int f = 2; f < frames.size(); f++)
+        {
+            assertEquals(List.of(102L * T), java.util.Arrays.stream(offsets.get(f)).boxed().distinct().toList(),
+                "the input blocks of frame " + f + " stay time-aligned");
+            assertEquals(FrameMetadataDescriptor.FLAG_REALIGNED, flags.get(f) & FrameMetadataDescriptor.FLAG_REALIGNED);
+        }
+        assertEquals(2 * T / 2 * 3 + (4 * T / 2 - 3) * 3, rig.counters.sum(ReceiveCounters.PACKETS));
+    }
+
+    @Test
+    void shouldNeverMixTwoOffsetsOfOneStreamInAFrame()
+    {
+        final PlacementRig rig = rig(16, 2, new JavaCopyEngine());
+        rig.place(packets(100 * T, 101 * T));
+        rig.place(traffic.packet(0, 0), traffic.packet(0, 2), traffic.packet(0, 4), traffic.packet(0, 6));
+        assertEquals(101L * T, rig.placement.tracker().offset(0), "stream 0 starts over in frame 101");
+        rig.place(traffic.packet(1, 101 * T), traffic.packet(1, 101 * T + 2));   // stream 1's old timeline, frame 101
+        // Stream 1 resets with stream 0 and takes its epoch; its confirming packet maps into frame 101, which holds
+        // stream 1's old-timeline data: not placed there (too old), the rest goes to frame 102.
+        for (long seq = 8; seq < 2 * T; seq += 2)
+        {
+            rig.place(traffic.packet(1, seq));
+            rig.place(traffic.packet(0, seq));
+        }
+        final List<long[]> offsets = new ArrayList<>();
+        final List<Long> frames = rig.drainFrames((frame, meta) ->
+        {
+            rig.verify(frame, meta);
+            offsets.add(new long[] {FrameMetadataDescriptor.seqOffset(meta, 0), FrameMetadataDescriptor.seqOffset(meta, 1)});
+        });
+        assertStrictlyIncreasing(frames);
+        assertEquals(List.of(100L * T, 101L * T, 102L * T), frames);
+        assertEquals(101L * T, rig.placement.tracker().offset(1), "one epoch for both");
+        assertEquals(4, rig.counters.total(1, ReceiveCounters.TOO_OLD), "3 unconfirmed and the one that would mix");
+        assertEquals(0, offsets.get(1)[1], "frame 101 keeps stream 1's old offset");
+        assertEquals(101L * T, offsets.get(2)[1]);
+        assertEquals(101L * T, offsets.get(1)[0]);
+        assertEquals(T / 2 + 2 + 8, rig.counters.total(1, ReceiveCounters.PACKETS));
     }
 
     @Test

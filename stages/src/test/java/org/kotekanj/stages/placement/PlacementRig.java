@@ -21,7 +21,8 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
  * A receive placement wired to a real frame buffer without a stage or sockets: datagrams in, frames out, with a
- * byte-by-byte check of every published frame against the signal and its presence map.
+ * byte-by-byte check of every published frame against the signal (at each stream's F-engine counter, so re-aligned
+ * streams are checked too) and its presence map.
  */
 final class PlacementRig implements AutoCloseable
 {
@@ -116,6 +117,8 @@ final class PlacementRig implements AutoCloseable
         for (int s = 0; s < plan.numStreams(); s++)
         {
             final int block = plan.inputBlock(s);
+            // A stream re-aligned after a reset or jump holds, at frame time t, its F-engine counter t - offset.
+            final long sourceFirstSeq = firstSeq - FrameMetadataDescriptor.seqOffset(meta, s);
             for (int k = 0; k < plan.geometry().freqsPerPacket(); k++)
             {
                 final int f = plan.freqIndex(s, k);
@@ -130,7 +133,7 @@ final class PlacementRig implements AutoCloseable
                     for (int i = 0; i < np; i++)
                     {
                         final int input = block * np + i;
-                        final byte expected = present ? signal.sample(firstSeq + t, freqId, input) :
+                        final byte expected = present ? signal.sample(sourceFirstSeq + t, freqId, input) :
                             PacketHeaderDescriptor.FILL;
                         final byte actual = frame.get(JAVA_BYTE, layout.offset(f, t, input));
                         if (actual != expected)
