@@ -16,7 +16,9 @@ import org.kotekanj.service.Version;
  * One (event, frequency) file of the contract while it is written: {@code .{name}.partial} with datasets
  * {@code baseband} (uint8 {@code [ntime][ninput]}, {@code axis = ["time", "input"]}), {@code sample_present}
  * (uint8 {@code [ntime]}) and {@code index_map/input_chan_id}, {@code index_map/input_correlator_input}; rows are
- * written as they arrive from staging, the root attributes at the end, then fsync and rename.
+ * written as they arrive from staging, the root attributes at the end, then fsync and rename. {@code baseband} is
+ * contiguous and allocated at creation: its bytes go straight to its file offset through a {@link DatasetWriter}
+ * (O_DIRECT, one write per chunk), libhdf5 writes the rest.
  */
 final class BasebandFile implements AutoCloseable
 {
@@ -26,15 +28,17 @@ final class BasebandFile implements AutoCloseable
     private final Hdf5File hdf;
     private final Hdf5File.Dataset baseband;
     private final Hdf5File.Dataset present;
+    private final DatasetWriter samples;
     private final long firstSample;
 
     private BasebandFile(final FreqDump dump, final Hdf5File hdf, final Hdf5File.Dataset baseband,
-        final Hdf5File.Dataset present)
+        final Hdf5File.Dataset present, final DatasetWriter samples)
     {
         this.dump = dump;
         this.hdf = hdf;
         this.baseband = baseband;
         this.present = present;
+        this.samples = samples;
         this.firstSample = dump.plan().planned().start();
     }
 
@@ -45,7 +49,7 @@ final class BasebandFile implements AutoCloseable
         try
         {
             final long rows = dump.plan().planned().length();
-            final Hdf5File.Dataset baseband = hdf.createUint8("baseband", rows, numInputs);
+            final Hdf5File.Dataset baseband = hdf.createContiguousUint8("baseband", rows, numInputs);
             hdf.attribute(baseband, "axis", new String[] {"time", "input"});
             final Hdf5File.Dataset present = hdf.createUint8("sample_present", rows, 0);
             hdf.createGroup("index_map");
@@ -58,7 +62,10 @@ final class BasebandFile implements AutoCloseable
             }
             hdf.writeUint16("index_map/input_chan_id", chanIds);
             hdf.writeStrings("index_map/input_correlator_input", correlatorInputs);
-            return new BasebandFile(dump, hdf, baseband, present);
+            final long offset = hdf.offset(baseband);
+            final DatasetWriter samples = offset < 0 ? null :
+                new DatasetWriter(dump.partialFile(), offset, rows * numInputs);
+            return new BasebandFile(dump, hdf, baseband, present, samples);
         }
         catch (final IOException | RuntimeException e)
         {
@@ -70,7 +77,14 @@ final class BasebandFile implements AutoCloseable
     void write(final StagedChunk chunk) throws IOException
     {
         final long row = chunk.firstSample() - firstSample;
-        hdf.writeRows(baseband, row, chunk.rows(), chunk.samples());
+        if (samples != null)
+        {
+            samples.write(chunk.samples(), row * chunk.inputs());
+        }
+        else
+        {
+            hdf.writeRows(baseband, row, chunk.rows(), chunk.samples());
+        }
         hdf.writeRows(present, row, chunk.rows(), chunk.present());
     }
 
@@ -99,9 +113,18 @@ final class BasebandFile implements AutoCloseable
         hdf.attribute("n_lost_samples", dump.lostSamples());
         hdf.attribute("status", full ? "full" : "partial");
         hdf.attribute("software_version", Version.softwareVersion());
+        closeSamples();
         hdf.closeDataset(baseband);
         hdf.closeDataset(present);
         hdf.close();
+    }
+
+    private void closeSamples() throws IOException
+    {
+        if (samples != null)
+        {
+            samples.close();
+        }
     }
 
     /** Fsyncs the closed {@code .partial}, renames it into place and fsyncs the directory; returns its size. */
@@ -121,6 +144,14 @@ final class BasebandFile implements AutoCloseable
     @Override
     public void close()
     {
+        try
+        {
+            closeSamples();
+        }
+        catch (final IOException e)
+        {
+            // Already failing: the caller reports the first error.
+        }
         closeQuietly(hdf);
     }
 

@@ -40,8 +40,11 @@ final class DumpWriter implements Runnable
     private final Log log;
     private final Map<FreqDump, BasebandFile> open = new HashMap<>();
     private final Thread thread;
-    /** Threads that commit closed files (3 measured no faster than 1 here: the HDF5 writes are the bottleneck). */
-    static final int FINISHERS = 1;
+    /**
+     * Threads that commit closed files: with the samples written by O_DIRECT, the SHA-256 re-read of each file is the
+     * longest step, and the files of an event hash in parallel.
+     */
+    static final int FINISHERS = 4;
 
     private final Thread[] finishers = new Thread[FINISHERS];
     private final BlockingQueue<Object> finishing = new LinkedBlockingQueue<>();

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -53,6 +54,8 @@ public final class Readout implements AutoCloseable
     private final RingCopier copier;
     private final Map<Long, BasebandEvent> events = new LinkedHashMap<>();
     private final Queue<BasebandEvent> inbox = new ConcurrentLinkedQueue<>();
+    /** The stage's thread, unparked by a trigger so that a backing-off stage starts the copy at once. */
+    private volatile Thread stageThread;
     private final List<BasebandEvent> active = new ArrayList<>();
     private final AtomicInteger unfinished = new AtomicInteger();
     private final long copyBudgetRows;
@@ -76,7 +79,7 @@ public final class Readout implements AutoCloseable
             (long)Math.floor(settings.maxDumpSeconds() * 1e9 / shape.samplePeriodNs())));
         this.staging = new StagingArea(settings.stagingBytes());
         this.writer = new DumpWriter(staging, this, freeSpace, log, "baseband-writer" + name);
-        final int chunkRows = (int)Math.max(1, settings.chunkBytes() / (shape.numInputs() + 1));
+        final int chunkRows = chunkRows(settings.chunkBytes(), shape.numInputs());
         this.copier = new RingCopier(reader, index, new RingCopier.Shape(shape.samplesPerFrame(), shape.numInputs(),
             shape.paddedInputs(), shape.samplesPerRow(), shape.numBlocks()), staging, chunkRows,
             writer.queue()::add, metrics);
@@ -85,6 +88,22 @@ public final class Readout implements AutoCloseable
         {
             time = new TimeReference(settings.frame0Nanos(), TimeReference.CONFIG, 0);
         }
+    }
+
+    /**
+     * Rows per staged chunk: as many as {@code chunkBytes} holds, rounded down to a multiple that makes a chunk's
+     * sample bytes whole pages (so that consecutive chunks stay page-aligned in the file, for O_DIRECT).
+     */
+    static int chunkRows(final long chunkBytes, final int numInputs)
+    {
+        final long rows = Math.max(1, chunkBytes / (numInputs + 1));
+        final long multiple = StagingArea.ALIGNMENT / gcd(StagingArea.ALIGNMENT, numInputs);
+        return (int)(rows >= multiple ? rows / multiple * multiple : rows);
+    }
+
+    private static long gcd(final long a, final long b)
+    {
+        return b == 0 ? a : gcd(b, a % b);
     }
 
     /** Maps staging and starts the writer thread (not at construction, which {@code check} also does). */
@@ -99,6 +118,10 @@ public final class Readout implements AutoCloseable
     /** One bounded step on the owning stage's thread: learn new frames, take new events, copy. */
     public int doWork()
     {
+        if (stageThread == null)
+        {
+            stageThread = Thread.currentThread();
+        }
         int work = index.update();
         updateTime();
         BasebandEvent event;
@@ -366,6 +389,11 @@ public final class Readout implements AutoCloseable
                 evictOld();
                 unfinished.incrementAndGet();
                 inbox.add(event);
+                final Thread copier = stageThread;
+                if (copier != null)
+                {
+                    LockSupport.unpark(copier);
+                }
                 return RestResponse.json(202, event.planJson());
             }
         }

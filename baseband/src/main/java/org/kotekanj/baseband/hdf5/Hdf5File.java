@@ -37,16 +37,61 @@ public final class Hdf5File implements AutoCloseable
         this.file = file;
     }
 
+    /** File offsets of objects of at least 1 MiB are multiples of this, so that O_DIRECT can write their data. */
+    public static final long ALIGNMENT = 4096;
+
     /** Creates (truncates) {@code path}. */
     public static Hdf5File create(final Path path) throws IOException
     {
         final Hdf5Library lib = Hdf5Library.get();
         try (Arena scratch = Arena.ofConfined())
         {
-            final long id = call(lib.fcreate, path, "H5Fcreate", scratch.allocateFrom(path.toString()),
-                Hdf5Library.H5F_ACC_TRUNC, Hdf5Library.H5P_DEFAULT, Hdf5Library.H5P_DEFAULT);
-            return new Hdf5File(lib, path, id);
+            final long fapl = call(lib.pcreate, path, "H5Pcreate", lib.fileAccessClass);
+            try
+            {
+                call(lib.psetAlignment, path, "H5Pset_alignment", fapl, 1L << 20, ALIGNMENT);
+                final long id = call(lib.fcreate, path, "H5Fcreate", scratch.allocateFrom(path.toString()),
+                    Hdf5Library.H5F_ACC_TRUNC, Hdf5Library.H5P_DEFAULT, fapl);
+                return new Hdf5File(lib, path, id);
+            }
+            finally
+            {
+                invokeInt(lib.pclose, fapl);
+            }
         }
+    }
+
+    /**
+     * A uint8 dataset {@code [rows][columns]} stored contiguously and allocated now (no fill written), so that its
+     * bytes can be written at {@link #offset} without HDF5 (one large write per chunk, O_DIRECT where aligned).
+     */
+    public Dataset createContiguousUint8(final String name, final long rows, final long columns) throws IOException
+    {
+        final long dcpl = check("H5Pcreate", invoke(lib.pcreate, lib.datasetCreateClass));
+        final long space = simpleSpace(rows, columns);
+        try
+        {
+            check("H5Pset_layout", invokeInt(lib.psetLayout, dcpl, Hdf5Library.H5D_CONTIGUOUS));
+            check("H5Pset_alloc_time", invokeInt(lib.psetAllocTime, dcpl, Hdf5Library.H5D_ALLOC_TIME_EARLY));
+            check("H5Pset_fill_time", invokeInt(lib.psetFillTime, dcpl, Hdf5Library.H5D_FILL_TIME_NEVER));
+            final long id = check("H5Dcreate2", invoke(lib.dcreate2, file, arena.allocateFrom(name), lib.stdU8,
+                space, Hdf5Library.H5P_DEFAULT, dcpl, Hdf5Library.H5P_DEFAULT));
+            final Dataset dataset = new Dataset(id, rows, columns, 1);
+            open.add(dataset);
+            return dataset;
+        }
+        finally
+        {
+            closeSpace(space);
+            invokeInt(lib.pclose, dcpl);
+        }
+    }
+
+    /** Where a contiguous, allocated dataset's bytes start in the file, or -1 if it has no storage. */
+    public long offset(final Dataset dataset)
+    {
+        final long at = invoke(lib.dgetOffset, dataset.id());
+        return at == Hdf5Library.HADDR_UNDEF ? -1 : at;
     }
 
     /** A uint8 dataset {@code [rows][columns]} (or {@code [rows]} when {@code columns} is 0). */

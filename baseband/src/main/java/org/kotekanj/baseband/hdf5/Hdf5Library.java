@@ -27,6 +27,11 @@ public final class Hdf5Library
     public static final int H5S_SELECT_SET = 0;
     public static final int H5S_SCALAR = 0;
     public static final int H5T_STR_NULLTERM = 0;
+    static final int H5D_CONTIGUOUS = 1;
+    static final int H5D_ALLOC_TIME_EARLY = 1;
+    static final int H5D_FILL_TIME_NEVER = 1;
+    /** {@code HADDR_UNDEF}: a dataset with no storage yet. */
+    static final long HADDR_UNDEF = -1L;
 
     private static final List<String> NAMES = List.of("libhdf5_serial.so.103", "libhdf5.so.103", "libhdf5_serial.so",
         "libhdf5.so", "libhdf5.so.310", "libhdf5.so.200");
@@ -50,6 +55,15 @@ public final class Hdf5Library
     final MethodHandle tcopy;
     final MethodHandle tsetSize;
     final MethodHandle tclose;
+    final MethodHandle pcreate;
+    final MethodHandle pclose;
+    final MethodHandle psetAlignment;
+    final MethodHandle psetLayout;
+    final MethodHandle psetAllocTime;
+    final MethodHandle psetFillTime;
+    final MethodHandle dgetOffset;
+    final long fileAccessClass;
+    final long datasetCreateClass;
     final long nativeUint8;
     final long stdU8;
     final long stdU16;
@@ -87,6 +101,13 @@ public final class Hdf5Library
         tcopy = b.bind("H5Tcopy", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG));
         tsetSize = b.bind("H5Tset_size", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
         tclose = b.bind("H5Tclose", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+        pcreate = b.bind("H5Pcreate", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG));
+        pclose = b.bind("H5Pclose", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+        psetAlignment = b.bind("H5Pset_alignment", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG));
+        psetLayout = b.bind("H5Pset_layout", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
+        psetAllocTime = b.bind("H5Pset_alloc_time", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
+        psetFillTime = b.bind("H5Pset_fill_time", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
+        dgetOffset = b.bind("H5Dget_offset", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG));
         final MethodHandle open = b.bind("H5open", FunctionDescriptor.of(JAVA_INT));
         final MethodHandle quiet = b.bind("H5Eset_auto2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS,
             ADDRESS));
@@ -109,6 +130,8 @@ public final class Hdf5Library
         stdI64 = b.global("H5T_STD_I64LE_g");
         ieeeF64 = b.global("H5T_IEEE_F64LE_g");
         cS1 = b.global("H5T_C_S1_g");
+        fileAccessClass = b.global("H5P_CLS_FILE_ACCESS_ID_g");
+        datasetCreateClass = b.global("H5P_CLS_DATASET_CREATE_ID_g");
         problem = null;
     }
 
@@ -117,8 +140,9 @@ public final class Hdf5Library
         this.problem = problem;
         this.loadedFrom = null;
         fcreate = fclose = screateSimple = screate = sselectHyperslab = sclose = dcreate2 = dgetSpace = dwrite =
-            dclose = acreate2 = awrite = aclose = gcreate2 = gclose = tcopy = tsetSize = tclose = null;
-        nativeUint8 = stdU8 = stdU16 = stdI64 = ieeeF64 = cS1 = -1;
+            dclose = acreate2 = awrite = aclose = gcreate2 = gclose = tcopy = tsetSize = tclose = pcreate = pclose =
+            psetAlignment = psetLayout = psetAllocTime = psetFillTime = dgetOffset = null;
+        nativeUint8 = stdU8 = stdU16 = stdI64 = ieeeF64 = cS1 = fileAccessClass = datasetCreateClass = -1;
     }
 
     private static Hdf5Library load()

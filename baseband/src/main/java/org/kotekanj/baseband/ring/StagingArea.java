@@ -45,14 +45,21 @@ public final class StagingArea implements AutoCloseable
         return head - tail;
     }
 
-    /** A contiguous slice of {@code bytes}, or {@code null} if there is no room yet (copier thread). */
+    /** Slices start at multiples of this (a page), so that their bytes can be written with O_DIRECT. */
+    public static final long ALIGNMENT = 4096;
+
+    /**
+     * A contiguous slice of {@code bytes} starting on a page boundary, or {@code null} if there is no room yet
+     * (copier thread).
+     */
     public Slice allocate(final long bytes)
     {
         if (bytes <= 0 || bytes > capacity)
         {
             throw new IllegalArgumentException("cannot stage " + bytes + " bytes in " + capacity);
         }
-        long start = head;
+        // An empty area takes any size it can hold unaligned rather than never (alignment only saves a copy).
+        long start = head == tail ? head : (head + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
         final long offset = start % capacity;
         if (offset + bytes > capacity)
         {

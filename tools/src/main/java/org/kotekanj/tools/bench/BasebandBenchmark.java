@@ -96,7 +96,6 @@ public final class BasebandBenchmark
             baseband:
               kotekan_stage: BasebandReadout
               threading_mode: dedicated
-              idle_strategy: yield
               in_buf: gpu_input
               archive_root: %s
               max_dump_seconds: 0.1
