@@ -70,18 +70,6 @@ public record CorrelatorGeometry(int numFreqs, int numInputs, int paddedInputs, 
         return (long)numFreqs * samplesPerFrame * paddedInputs;
     }
 
-    /** Integrations that end inside one frame (1 when an integration spans frames). */
-    public int integrationsPerFrame()
-    {
-        return samplesPerIntegration >= samplesPerFrame ? 1 : (int)(samplesPerFrame / samplesPerIntegration);
-    }
-
-    /** Frames one integration spans (1 when a frame holds several integrations). */
-    public long framesPerIntegration()
-    {
-        return samplesPerIntegration >= samplesPerFrame ? samplesPerIntegration / samplesPerFrame : 1;
-    }
-
     /** Bytes of the int64 {@code [freq][prod][re, im]} block of one integration. */
     public long visibilityBytes()
     {

@@ -291,11 +291,6 @@ public final class FrameBuffer implements AutoCloseable
         return (long)CURSOR.getAcquire(generations, slot);
     }
 
-    long maxClaimedSequence()
-    {
-        return maxClaimed();
-    }
-
     /**
      * Adds one producer's share of a frame's header totals (a count and flag bits) for frame {@code sequence}: the
      * shares of every producer are summed and OR-ed in a per-slot word (one CAS, tagged with the lap like
@@ -356,7 +351,8 @@ public final class FrameBuffer implements AutoCloseable
         return Math.min(min(consumerCursors, consumers.size()), min(producerCursors, producers.size()));
     }
 
-    private long maxClaimed()
+    /** One past the newest sequence any producer has claimed. */
+    long maxClaimed()
     {
         long max = 0;
         for (int i = 0; i < producers.size(); i++)

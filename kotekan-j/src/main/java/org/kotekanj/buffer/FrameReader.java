@@ -48,7 +48,7 @@ public final class FrameReader
     /** The oldest sequence no producer can have started to overwrite: {@code max(0, claimed - numFrames)}. */
     public long oldestIntact()
     {
-        return Math.max(0, buffer.maxClaimedSequence() - buffer.numFrames());
+        return Math.max(0, buffer.maxClaimed() - buffer.numFrames());
     }
 
     public int slotOf(final long sequence)

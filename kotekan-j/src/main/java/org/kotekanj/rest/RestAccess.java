@@ -70,11 +70,6 @@ public final class RestAccess
         return new RestAccess(sha256(token.getBytes(StandardCharsets.US_ASCII)), protectReads);
     }
 
-    public boolean tokenRequired()
-    {
-        return tokenDigest != null;
-    }
-
     /** Whether a request must carry the token: all but GET and HEAD, and those too with {@code protectReads}. */
     public boolean protects(final String method)
     {

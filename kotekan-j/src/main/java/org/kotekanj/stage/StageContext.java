@@ -93,17 +93,7 @@ public final class StageContext
     /** The single buffer named by config key {@code key} (e.g. {@code in_buf}), as a consumer; {@code null} if none. */
     public FrameConsumer inBuffer(final String key)
     {
-        final List<FrameConsumer> list = inBuffers(key);
-        if (list.size() > 1)
-        {
-            config.error(key, "this stage reads exactly one buffer from '" + key + "', found " + list.size());
-        }
-        if (list.isEmpty())
-        {
-            requireBufferKey(key);
-            return null;
-        }
-        return list.get(0);
+        return single(key, inBuffers(key), "reads");
     }
 
     /** Every buffer named by config key {@code key} (a name or a list of names), as consumers. */
@@ -118,33 +108,13 @@ public final class StageContext
      */
     public FrameReader readerBuffer(final String key)
     {
-        final List<FrameReader> list = resolve(key, buffer -> buffer.reader(path()), readers);
-        if (list.size() > 1)
-        {
-            config.error(key, "this stage reads exactly one buffer from '" + key + "', found " + list.size());
-        }
-        if (list.isEmpty())
-        {
-            requireBufferKey(key);
-            return null;
-        }
-        return list.get(0);
+        return single(key, resolve(key, buffer -> buffer.reader(path()), readers), "reads");
     }
 
     /** The single buffer named by config key {@code key} (e.g. {@code out_buf}), as a producer; {@code null} if none. */
     public FrameProducer outBuffer(final String key)
     {
-        final List<FrameProducer> list = outBuffers(key);
-        if (list.size() > 1)
-        {
-            config.error(key, "this stage writes exactly one buffer from '" + key + "', found " + list.size());
-        }
-        if (list.isEmpty())
-        {
-            requireBufferKey(key);
-            return null;
-        }
-        return list.get(0);
+        return single(key, outBuffers(key), "writes");
     }
 
     /** Every buffer named by config key {@code key}, as producers. */
@@ -181,6 +151,22 @@ public final class StageContext
             config.error(key, "names no buffer");
         }
         return handles;
+    }
+
+    /** The one handle of {@code handles}; an error if the key names several, {@code null} if it names none. */
+    private <T> T single(final String key, final List<T> handles, final String verb)
+    {
+        if (handles.size() > 1)
+        {
+            config.error(key, "this stage " + verb + " exactly one buffer from '" + key + "', found " +
+                handles.size());
+        }
+        if (handles.isEmpty())
+        {
+            requireBufferKey(key);
+            return null;
+        }
+        return handles.get(0);
     }
 
     private void requireBufferKey(final String key)

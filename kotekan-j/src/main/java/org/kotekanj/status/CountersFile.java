@@ -90,13 +90,9 @@ public final class CountersFile implements AutoCloseable
     public static List<Path> findLive(final Path directory)
     {
         final List<Path> live = new ArrayList<>();
-        if (!Files.isDirectory(directory))
+        try
         {
-            return live;
-        }
-        try (Stream<Path> files = Files.list(directory))
-        {
-            for (final Path file : files.filter(p -> p.toString().endsWith(CountersFileDescriptor.SUFFIX)).toList())
+            for (final Path file : countersFilesIn(directory))
             {
                 try (CountersFile counters = open(file))
                 {
@@ -116,6 +112,19 @@ public final class CountersFile implements AutoCloseable
             return live;
         }
         return live;
+    }
+
+    /** The files of {@code directory} named like counters files; none if it is not a directory. */
+    private static List<Path> countersFilesIn(final Path directory) throws IOException
+    {
+        if (!Files.isDirectory(directory))
+        {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(directory))
+        {
+            return files.filter(p -> p.toString().endsWith(CountersFileDescriptor.SUFFIX)).toList();
+        }
     }
 
     public Path path()
@@ -192,13 +201,9 @@ public final class CountersFile implements AutoCloseable
     public static List<Path> reclaimDead(final Path directory)
     {
         final List<Path> reclaimed = new ArrayList<>();
-        if (!Files.isDirectory(directory))
+        try
         {
-            return reclaimed;
-        }
-        try (Stream<Path> files = Files.list(directory))
-        {
-            for (final Path file : files.filter(p -> p.toString().endsWith(CountersFileDescriptor.SUFFIX)).toList())
+            for (final Path file : countersFilesIn(directory))
             {
                 if (isDead(file))
                 {

@@ -1,7 +1,5 @@
 package org.kotekanj.pipelines;
 
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,11 +37,7 @@ class BasebandAccessTest
     @Test
     void shouldNeedTheTokenToTriggerAndToCancelADump() throws Exception
     {
-        final int port;
-        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
-        {
-            port = probe.getLocalPort();
-        }
+        final int port = FreeUdpPorts.one();
         final ConfigErrors errors = new ConfigErrors();
         final ConfigNode root = YamlConfigLoader.parse("""
             log_level: warn

@@ -1,6 +1,5 @@
 package org.kotekanj.pipelines;
 
-import java.net.DatagramSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,11 +46,7 @@ class BasebandEndToEndTest
     @Test
     void shouldDumpTriggeredWindowsOverHttpWhileIngestLosesNothing() throws Exception
     {
-        final int port;
-        try (DatagramSocket probe = new DatagramSocket(0))
-        {
-            port = probe.getLocalPort();
-        }
+        final int port = FreeUdpPorts.one();
         final ConfigErrors errors = new ConfigErrors();
         final ConfigNode root = YamlConfigLoader.parse("""
             log_level: warn

@@ -10,7 +10,7 @@ import org.kotekanj.log.Log;
 /** One {@code kotekan-j} command run in this JVM, with what it printed on stdout and stderr (logs included). */
 record CommandRun(int exitCode, String out, String err)
 {
-    static CommandRun of(final String... args)
+    static synchronized CommandRun of(final String... args)
     {
         final PrintStream oldOut = System.out;
         final PrintStream oldErr = System.err;

@@ -1,8 +1,6 @@
 package org.kotekanj.pipelines;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -190,7 +188,7 @@ class CorrelatorEndToEndTest
         final int samplesPerIntegration) throws Exception
     {
         final int links = node.contains("single-board") ? 8 : 4;
-        final List<Integer> ports = freePorts(links);
+        final List<Integer> ports = FreeUdpPorts.take(links);
         final List<String> destinations = ports.stream().map(p -> "127.0.0.1:" + p).toList();
         final Path truth = dir.resolve("truth.jsonl");
         final Path output = dir.resolve("vis");
@@ -269,26 +267,6 @@ class CorrelatorEndToEndTest
             STEPS * S / samplesPerIntegration), prometheus);
         final SimulatedNode simulated = SimulatedNode.read(new StageConfig(root.find("/simulator"), errors));
         return new Run(config, overrides, truth, output, simulated);
-    }
-
-    private static List<Integer> freePorts(final int count) throws IOException
-    {
-        final List<DatagramSocket> sockets = new ArrayList<>();
-        final List<Integer> ports = new ArrayList<>();
-        try
-        {
-            for (int i = 0; i < count; i++)
-            {
-                final DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-                sockets.add(socket);
-                ports.add(socket.getLocalPort());
-            }
-        }
-        finally
-        {
-            sockets.forEach(DatagramSocket::close);
-        }
-        return ports;
     }
 
     /** {@code kotekan-j expected vis} for one integration (every frequency, one file), read back from its file. */

@@ -1,8 +1,6 @@
 package org.kotekanj.pipelines;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,11 +59,7 @@ class DashboardBrowserTest
     void shouldShowTheLiveNodeAsMetricsAndStatusSayAndADumpTriggeredFromThePage() throws Exception
     {
         assumeTrue(Files.isExecutable(CHROMIUM), "chromium is not installed (Debian packages chromium)");
-        final int port;
-        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
-        {
-            port = probe.getLocalPort();
-        }
+        final int port = FreeUdpPorts.one();
         final ConfigErrors errors = new ConfigErrors();
         final ConfigNode root = YamlConfigLoader.parse("""
             log_level: warn

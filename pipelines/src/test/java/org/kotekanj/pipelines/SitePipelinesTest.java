@@ -1,9 +1,6 @@
 package org.kotekanj.pipelines;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,10 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.kotekanj.cli.Main;
 import org.kotekanj.correlator.VisibilityChunk;
 import org.kotekanj.correlator.VisibilityFileReader;
-import org.kotekanj.log.Log;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,33 +30,6 @@ class SitePipelinesTest
 {
     @TempDir
     Path dir;
-
-    private record Run(int exit, String out, String err)
-    {
-    }
-
-    private static synchronized Run cli(final String... args)
-    {
-        final PrintStream oldOut = System.out;
-        final PrintStream oldErr = System.err;
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(errStream);
-        Log.redirect(errStream);
-        try
-        {
-            final int exit = Main.commandLine().execute(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        }
-        finally
-        {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-            Log.redirect(oldErr);
-        }
-    }
 
     private static List<Path> siteFiles() throws IOException
     {
@@ -93,16 +61,16 @@ class SitePipelinesTest
         {
             tests.add(DynamicTest.dynamicTest(site.toString(), () ->
             {
-                Run run = cli("check", site.toString());
-                if (run.exit() != 0 && run.out().contains("GiB but this machine has"))
+                CommandRun run = CommandRun.of("check", site.toString());
+                if (run.exitCode() != 0 && run.out().contains("GiB but this machine has"))
                 {
                     // A ring sized for a real node: the only error must be the clear one about RAM; shorter, it fits.
                     assertTrue(run.out().lines().allMatch(line -> line.matches(
                         ".*(: /: buffers need [0-9.]+ GiB but this machine has [0-9.]+ GiB of RAM|1 error; not " +
                         "started|with .*:)")), run.out());
-                    run = cli("check", site.toString(), "--set", "gpu_input_buffer/ring_seconds=2");
+                    run = CommandRun.of("check", site.toString(), "--set", "gpu_input_buffer/ring_seconds=2");
                 }
-                assertEquals(0, run.exit(), run.out());
+                assertEquals(0, run.exitCode(), run.out());
                 final List<String> lines = run.out().lines().toList();
                 assertEquals(1 + overlaysOf(site), lines.size(), run.out());
                 lines.forEach(line -> assertTrue(line.endsWith(": OK"), line));
@@ -173,8 +141,8 @@ class SitePipelinesTest
         final Path pcap = dir.resolve("node.pcap");
         final Path sim = dir.resolve("sim.yaml");
         Files.writeString(sim, node + "signal: {type: walsh, seed: 3}\npcap: " + pcap + "\n");
-        final Run simulated = cli("sim", "--config", sim.toString());
-        assertEquals(0, simulated.exit(), simulated.err());
+        final CommandRun simulated = CommandRun.of("sim", "--config", sim.toString());
+        assertEquals(0, simulated.exitCode(), simulated.err());
 
         final List<String> args = new ArrayList<>(List.of("run", site,
             overlay == null ? "--no-overlay" : "--overlay=" + overlay, "--no-rest", "--counters-dir", dir.toString(),
@@ -190,8 +158,8 @@ class SitePipelinesTest
             args.addAll(List.of("--set", "baseband/archive_root=" + dir.resolve("baseband"),
                 "--set", "baseband/staging_mib=16"));
         }
-        final Run run = cli(args.toArray(String[]::new));
-        assertEquals(0, run.exit(), run.out() + run.err());
+        final CommandRun run = CommandRun.of(args.toArray(String[]::new));
+        assertEquals(0, run.exitCode(), run.out() + run.err());
         assertEquals("pipeline finished\n", run.out());
 
         final List<Path> files;
@@ -202,8 +170,8 @@ class SitePipelinesTest
         assertFalse(files.isEmpty(), run.err());
         for (final Path file : files)
         {
-            final Run verify = cli("verify", sim.toString(), file.toString());
-            assertEquals(0, verify.exit(), verify.out() + verify.err());
+            final CommandRun verify = CommandRun.of("verify", sim.toString(), file.toString());
+            assertEquals(0, verify.exitCode(), verify.out() + verify.err());
             assertTrue(verify.out().contains(" 0 different"), verify.out());
             if (freqIds != null)
             {
