@@ -16,4 +16,4 @@ rm -rf "$ARCHIVE"
 "$JAVA" --enable-native-access=ALL-UNNAMED --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Xmx2g \
   -cp "$ROOT/tools/target/lib/*:$ROOT/tools/target/tools-0.1.0-SNAPSHOT.jar" \
   org.kotekanj.tools.bench.BasebandBenchmark "$ARCHIVE" "${2:-40}" "${3:-6}" "${4:-x0.1}" 2>/dev/null |
-  grep -E '^(trigger|dump|ingest)'
+  grep -E "^(trigger|dump|ingest|phases)"

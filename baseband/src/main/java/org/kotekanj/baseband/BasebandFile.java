@@ -74,6 +74,15 @@ final class BasebandFile implements AutoCloseable
         }
     }
 
+    /**
+     * Where the samples start in the file when they go there byte for byte from staging (through the
+     * {@link DatasetWriter}), so that the commit can hash them from memory; -1 when libhdf5 writes them.
+     */
+    long samplesOffset()
+    {
+        return samples == null ? -1 : samples.offset();
+    }
+
     void write(final StagedChunk chunk) throws IOException
     {
         final long row = chunk.firstSample() - firstSample;
@@ -131,12 +140,16 @@ final class BasebandFile implements AutoCloseable
     static long commit(final FreqDump dump) throws IOException
     {
         final Path partial = dump.partialFile();
+        final long began = System.nanoTime();
         try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE))
         {
             channel.force(true);
         }
+        final long synced = System.nanoTime();
+        dump.phases.add(DumpPhases.Phase.FSYNC, synced - began);
         Files.move(partial, dump.file(), StandardCopyOption.ATOMIC_MOVE);
         syncDirectory(dump.file().getParent());
+        dump.phases.add(DumpPhases.Phase.RENAME, System.nanoTime() - synced);
         return Files.size(dump.file());
     }
 

@@ -1,8 +1,12 @@
 package org.kotekanj.baseband;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -13,10 +17,17 @@ import org.kotekanj.log.Log;
 
 /**
  * The thread that drains staging to disk: for each staged chunk, the rows go into their (event, frequency) file
- * (opened on its first chunk), the staging space is freed, and the file is finished after its last chunk. Free space
- * is checked before every chunk: a disk that fills up stops that event (its files end as {@code error} with the
- * reason, the {@code .partial} files stay) while the ring and other events go on. Also writes each event's
- * {@code event.json} once all its frequencies have ended.
+ * (opened on its first chunk), and the file is finished after its last chunk; finisher threads then fsync, hash and
+ * rename it. Free space is checked before every chunk: a disk that fills up stops that event (its files end as
+ * {@code error} with the reason, the {@code .partial} files stay) while the ring and other events go on. Also writes
+ * each event's {@code event.json} once all its frequencies have ended.
+ *
+ * <p>The samples go to disk with O_DIRECT, so reading them back for the SHA-256 would read them from the disk, while
+ * later files are written to it. So a file whose window fits a quarter of staging keeps its chunks there until its
+ * commit: the digest is then its metadata read back (from the page cache) with the samples hashed from memory. Kept
+ * chunks never hold more than half of staging: past that the oldest open file lets its chunks go and is hashed by
+ * reading it back (so does a file whose chunks arrive over a long time, such as a window still in the future, once
+ * the staging behind it fills), and the copier always finds room.
  */
 final class DumpWriter implements Runnable
 {
@@ -28,8 +39,11 @@ final class DumpWriter implements Runnable
     {
     }
 
-    /** A closed file to fsync, rename, hash and report. */
-    private record Commit(FreqDump dump, boolean full)
+    /**
+     * A closed file to fsync, rename, hash and report; {@code kept} are its chunks still in staging, in file order,
+     * when the samples are hashed from memory (from {@code samplesOffset} on), else empty.
+     */
+    private record Commit(FreqDump dump, boolean full, long samplesOffset, List<StagedChunk> kept)
     {
     }
 
@@ -39,6 +53,8 @@ final class DumpWriter implements Runnable
     private final FreeSpace freeSpace;
     private final Log log;
     private final Map<FreqDump, BasebandFile> open = new HashMap<>();
+    /** The chunks kept in staging for the in-memory hash, per open file, oldest file first (writer thread). */
+    private final Map<FreqDump, List<StagedChunk>> kept = new LinkedHashMap<>();
     private final Thread thread;
     /**
      * Threads that commit closed files: with the samples written by O_DIRECT, the SHA-256 re-read of each file is the
@@ -122,7 +138,14 @@ final class DumpWriter implements Runnable
                 }
                 if (item instanceof Commit commit)
                 {
-                    commit(commit.dump(), commit.full());
+                    try
+                    {
+                        commit(commit);
+                    }
+                    finally
+                    {
+                        release(commit.kept());
+                    }
                 }
                 else if (item instanceof ManifestJob job)
                 {
@@ -136,12 +159,30 @@ final class DumpWriter implements Runnable
         }
     }
 
-    private void commit(final FreqDump dump, final boolean full)
+    private void commit(final Commit commit)
     {
+        final FreqDump dump = commit.dump();
+        final boolean full = commit.full();
         try
         {
             final long size = BasebandFile.commit(dump);
-            dump.fileWritten(FileDigest.sha256(dump.file()), size);
+            final long began = System.nanoTime();
+            final String digest;
+            if (commit.kept().isEmpty())
+            {
+                digest = FileDigest.sha256(dump.file());
+            }
+            else
+            {
+                final List<MemorySegment> samples = new ArrayList<>(commit.kept().size());
+                for (final StagedChunk chunk : commit.kept())
+                {
+                    samples.add(chunk.samples());
+                }
+                digest = FileDigest.sha256(dump.file(), commit.samplesOffset(), samples);
+            }
+            dump.phases.add(DumpPhases.Phase.HASH, System.nanoTime() - began);
+            dump.fileWritten(digest, size);
             final String why = full ? null : dump.resetSeen() ? "fengine_reset inside the window" :
                 dump.plan().planned().start() > dump.plan().requested().start() ? "late: clipped to the ring" :
                 "overwritten or not received: " + dump.missingSamples() + " samples missing";
@@ -167,6 +208,7 @@ final class DumpWriter implements Runnable
                 if (item == null)
                 {
                     closeEnded();
+                    limitKept();
                     if (stopping)
                     {
                         break;
@@ -175,14 +217,19 @@ final class DumpWriter implements Runnable
                 }
                 if (item instanceof StagedChunk chunk)
                 {
+                    boolean keep = false;
                     try
                     {
-                        write(chunk);
+                        keep = write(chunk);
                     }
                     finally
                     {
-                        staging.free(chunk.slice());
+                        if (!keep)
+                        {
+                            staging.free(chunk.slice());
+                        }
                     }
+                    limitKept();
                 }
             }
         }
@@ -197,16 +244,22 @@ final class DumpWriter implements Runnable
                 file.close();
             }
             open.clear();
+            for (final List<StagedChunk> chunks : kept.values())
+            {
+                release(chunks);
+            }
+            kept.clear();
         }
     }
 
-    private void write(final StagedChunk chunk)
+    /** Writes a chunk into its file; true if the chunk stays in staging for the file's hash (else free it). */
+    private boolean write(final StagedChunk chunk)
     {
         final FreqDump dump = chunk.dump();
         if (dump.status().isFinal())
         {
             abandon(dump);
-            return;
+            return false;
         }
         try
         {
@@ -217,18 +270,36 @@ final class DumpWriter implements Runnable
                     " needs " + chunk.sampleBytes());
             }
             BasebandFile file = open.get(dump);
+            long began = System.nanoTime();
             if (file == null)
             {
                 file = BasebandFile.create(dump, chunk.inputs());
                 open.put(dump, file);
+                if (file.samplesOffset() >= 0 && chunk.firstSample() == dump.plan().planned().start() &&
+                    StagedChunk.bytesFor(Math.toIntExact(Math.min(Integer.MAX_VALUE, dump.plan().planned().length())),
+                        chunk.inputs()) <= staging.capacity() / 4)
+                {
+                    kept.put(dump, new ArrayList<>());
+                }
+                final long now = System.nanoTime();
+                dump.phases.add(DumpPhases.Phase.CREATE, now - began);
+                began = now;
             }
             file.write(chunk);
+            dump.phases.add(DumpPhases.Phase.WRITE, System.nanoTime() - began);
             dump.wrote(chunk.sampleBytes());
             readout.metrics().bytesWritten(chunk.sampleBytes());
+            final List<StagedChunk> keptChunks = kept.get(dump);
+            final boolean keep = keptChunks != null;
+            if (keep)
+            {
+                keptChunks.add(chunk);
+            }
             if (chunk.last())
             {
                 finish(dump, file);
             }
+            return keep;
         }
         catch (final IOException | RuntimeException e)
         {
@@ -237,6 +308,8 @@ final class DumpWriter implements Runnable
                 ": " + e.getMessage() + "; the event stops, ingest goes on");
             abandon(dump);
             readout.failEvent(dump.event(), e.getMessage());
+            // A chunk already kept was released with its file; one that failed before is freed by the caller.
+            return false;
         }
     }
 
@@ -244,9 +317,56 @@ final class DumpWriter implements Runnable
     {
         final boolean full = dump.missingSamples() == 0 && dump.plan().planned().equals(dump.plan().requested()) &&
             !dump.resetSeen();
+        final long began = System.nanoTime();
+        final long samplesOffset = file.samplesOffset();
         file.finish(dump.event(), full, readout.kDm(), readout.samplePeriodNs());
+        dump.phases.add(DumpPhases.Phase.CLOSE, System.nanoTime() - began);
         open.remove(dump);
-        finishing.add(new Commit(dump, full));
+        final List<StagedChunk> chunks = kept.remove(dump);
+        final boolean fromMemory = chunks != null && covers(dump, chunks);
+        if (chunks != null && !fromMemory)
+        {
+            release(chunks);
+        }
+        dump.phases.path(fromMemory ? "staged" : "reread");
+        finishing.add(new Commit(dump, full, samplesOffset, fromMemory ? chunks : List.of()));
+    }
+
+    /** True if {@code chunks} are the dump's whole window, in order. */
+    private static boolean covers(final FreqDump dump, final List<StagedChunk> chunks)
+    {
+        long next = dump.plan().planned().start();
+        for (final StagedChunk chunk : chunks)
+        {
+            if (chunk.firstSample() != next)
+            {
+                return false;
+            }
+            next += chunk.rows();
+        }
+        return next == dump.plan().planned().end();
+    }
+
+    /**
+     * Keeps chunks held for in-memory hashes from taking more than half of staging: the oldest open files let theirs
+     * go (and are hashed by reading them back).
+     */
+    private void limitKept()
+    {
+        final Iterator<List<StagedChunk>> it = kept.values().iterator();
+        while (staging.used() > staging.capacity() / 2 && it.hasNext())
+        {
+            release(it.next());
+            it.remove();
+        }
+    }
+
+    private void release(final List<StagedChunk> chunks)
+    {
+        for (final StagedChunk chunk : chunks)
+        {
+            staging.free(chunk.slice());
+        }
     }
 
     private void abandon(final FreqDump dump)
@@ -255,6 +375,11 @@ final class DumpWriter implements Runnable
         if (file != null)
         {
             file.close();
+        }
+        final List<StagedChunk> chunks = kept.remove(dump);
+        if (chunks != null)
+        {
+            release(chunks);
         }
     }
 
@@ -269,6 +394,11 @@ final class DumpWriter implements Runnable
             {
                 entry.getValue().close();
                 it.remove();
+                final List<StagedChunk> chunks = kept.remove(entry.getKey());
+                if (chunks != null)
+                {
+                    release(chunks);
+                }
             }
         }
     }

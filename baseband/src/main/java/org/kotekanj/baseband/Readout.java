@@ -148,7 +148,12 @@ public final class Readout implements AutoCloseable
                     end(dump, DumpStatus.ERROR, "cancelled");
                     continue;
                 }
+                final long began = System.nanoTime();
                 final long copied = copier.copy(dump, budget);
+                if (copied > 0)
+                {
+                    dump.phases.add(DumpPhases.Phase.COPY, System.nanoTime() - began);
+                }
                 if (copied < 0)
                 {
                     pending = true;

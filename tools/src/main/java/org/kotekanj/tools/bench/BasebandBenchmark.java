@@ -129,6 +129,14 @@ public final class BasebandBenchmark
                 bytes += b;
                 seconds += s;
                 rates.add(b / s / 1e9);
+                final Path manifestFile = archive.resolve("bench/test_" + (id - 1)).resolve("event.json");
+                for (int wait = 0; wait < 500 && !Files.exists(manifestFile); wait++)
+                {
+                    Thread.sleep(2);
+                }
+                final JsonNode manifest = Json.parse(Files.readString(manifestFile));
+                manifest.get("freqs").properties().forEach(f -> System.out.println("phases dump " + done.get("event_id")
+                    .asText() + " freq " + f.getKey() + ": " + f.getValue().get("phases")));
                 if (i == bigDumps - 1)
                 {
                     System.out.println("last dump: received " + done.get("received").asText() + ", copied " +
@@ -142,6 +150,10 @@ public final class BasebandBenchmark
             // dd runs under the same load as the dumps did: the pipeline still ingesting.
             final double dd = dd(archive, bytes);
             pipeline.stop();
+            System.out.println("trigger latencies in order (ms): " + latencies.stream()
+                .map(v -> String.format("%.1f", v)).toList());
+            System.out.println("dump rates in order (GB/s): " + rates.stream()
+                .map(v -> String.format("%.2f", v)).toList());
             final double[] l = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             System.out.printf("trigger->first byte: n=%d p50 %.3f ms, p99 %.3f ms, max %.3f ms%n", l.length,
                 quantile(l, 0.5), quantile(l, 0.99), l[l.length - 1]);
