@@ -84,15 +84,26 @@ final class FileDigest
     {
     }
 
-    /** SHA-256 of the whole file, read back. */
+    /** SHA-256 of the whole file, read back (mapped). */
     static String sha256(final Path file) throws IOException
     {
-        return sha256(file, 0, List.of());
+        try (Arena arena = Arena.ofConfined();
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+            Sha256 digest = new Sha256())
+        {
+            final long size = channel.size();
+            if (size > 0)
+            {
+                digest.update(channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena));
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        }
     }
 
     /**
      * SHA-256 of {@code file} whose bytes {@code [dataOffset, dataOffset + total size of data)} are {@code data}, in
-     * order (the samples still in staging): only the rest is read back from the file.
+     * order (the samples still in staging): only the rest is read back from the file, by plain reads, so that nothing
+     * of the samples' range enters the page cache while O_DIRECT writes may still be going there.
      */
     static String sha256(final Path file, final long dataOffset, final List<MemorySegment> data) throws IOException
     {
@@ -112,22 +123,36 @@ final class FileDigest
                 throw new IOException("samples at " + dataOffset + "+" + dataBytes + " outside " + file + " of " +
                     size + " bytes");
             }
-            final MemorySegment mapped = size == 0 ? MemorySegment.NULL :
-                channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-            if (dataBytes == 0)
+            final MemorySegment buffer = arena.allocate(READ_BYTES, 4096);
+            hashRange(channel, 0, dataOffset, buffer, digest);
+            for (final MemorySegment segment : data)
             {
-                digest.update(mapped);
+                digest.update(segment);
             }
-            else
-            {
-                digest.update(mapped.asSlice(0, dataOffset));
-                for (final MemorySegment segment : data)
-                {
-                    digest.update(segment);
-                }
-                digest.update(mapped.asSlice(dataEnd));
-            }
+            hashRange(channel, dataEnd, size, buffer, digest);
             return HexFormat.of().formatHex(digest.digest());
+        }
+    }
+
+    private static final long READ_BYTES = 1 << 20;
+
+    private static void hashRange(final FileChannel channel, final long from, final long to,
+        final MemorySegment buffer, final Sha256 digest) throws IOException
+    {
+        long at = from;
+        while (at < to)
+        {
+            final java.nio.ByteBuffer piece = buffer.asSlice(0, Math.min(buffer.byteSize(), to - at)).asByteBuffer();
+            while (piece.hasRemaining())
+            {
+                final int n = channel.read(piece, at + piece.position());
+                if (n < 0)
+                {
+                    throw new IOException("the file ended at " + (at + piece.position()) + " before " + to);
+                }
+            }
+            digest.update(buffer.asSlice(0, piece.limit()));
+            at += piece.limit();
         }
     }
 
