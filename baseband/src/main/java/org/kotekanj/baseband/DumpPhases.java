@@ -38,11 +38,19 @@ final class DumpPhases
     }
 
     private final long[] nanos = new long[Phase.values().length];
+    /** When each step ended, ns after the trigger was received: the timeline, where the sums above overlap. */
+    private final java.util.Map<String, Long> at = new java.util.LinkedHashMap<>();
     private volatile String path = "reread";
 
     synchronized void add(final Phase phase, final long elapsedNanos)
     {
         nanos[phase.ordinal()] += elapsedNanos;
+    }
+
+    /** Marks the end of step {@code name} now, for the timeline. */
+    synchronized void mark(final String name, final long receivedNanos)
+    {
+        at.put(name, System.nanoTime() - receivedNanos);
     }
 
     /** Which way the file was written: {@code staged} (metadata first, hashed from memory) or {@code reread}. */
@@ -59,6 +67,8 @@ final class DumpPhases
         {
             o.put(phase.jsonName + "_ms", Math.round(nanos[phase.ordinal()] / 1e4) / 100.0);
         }
+        final ObjectNode timeline = o.putObject("ms_after_trigger");
+        at.forEach((name, ns) -> timeline.put(name, Math.round(ns / 1e4) / 100.0));
         return o;
     }
 }

@@ -286,6 +286,7 @@ final class DumpWriter implements Runnable
             final boolean full = isFull(dump);
             file.closeMetadata(dump.event(), full, readout.kDm(), readout.samplePeriodNs());
             dump.phases.add(DumpPhases.Phase.CREATE, System.nanoTime() - began);
+            dump.phases.mark("metadata", dump.event().receivedNanos());
             dump.phases.path("staged");
             final StagedFile staged = new StagedFile(dump, file, chunks, full);
             disk.add(staged);
@@ -562,6 +563,7 @@ final class DumpWriter implements Runnable
         void writeSamples()
         {
             final long began = System.nanoTime();
+            dump.phases.mark("write_began", dump.event().receivedNanos());
             try
             {
                 for (final StagedChunk chunk : chunks)
@@ -578,6 +580,7 @@ final class DumpWriter implements Runnable
                 file.closeSamples();
                 dump.phases.add(DumpPhases.Phase.WRITE, System.nanoTime() - began);
                 BasebandFile.sync(dump);
+                dump.phases.mark("written", dump.event().receivedNanos());
             }
             catch (final IOException | RuntimeException e)
             {
@@ -593,8 +596,13 @@ final class DumpWriter implements Runnable
         void hash()
         {
             final long began = System.nanoTime();
+            dump.phases.mark("hash_began", dump.event().receivedNanos());
             try
             {
+                if (dump.status().isFinal())
+                {
+                    return;
+                }
                 final List<MemorySegment> samples = new ArrayList<>(chunks.size());
                 for (final StagedChunk chunk : chunks)
                 {
@@ -602,6 +610,7 @@ final class DumpWriter implements Runnable
                 }
                 digest = FileDigest.sha256(dump.partialFile(), samplesOffset, samples);
                 dump.phases.add(DumpPhases.Phase.HASH, System.nanoTime() - began);
+                dump.phases.mark("hashed", dump.event().receivedNanos());
             }
             catch (final IOException | RuntimeException e)
             {
@@ -633,6 +642,7 @@ final class DumpWriter implements Runnable
                 else if (!dump.status().isFinal())
                 {
                     dump.fileWritten(digest, BasebandFile.place(dump));
+                    dump.phases.mark("placed", dump.event().receivedNanos());
                     readout.end(dump, full ? DumpStatus.DONE : DumpStatus.PARTIAL, why(dump, full));
                 }
                 // else: cancelled or exiting meanwhile; the .partial stays.
