@@ -14,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kotekanj.config.ConfigErrors;
 import org.kotekanj.config.ConfigNode;
 import org.kotekanj.config.YamlConfigLoader;
-import org.kotekanj.rest.Json;
 import org.kotekanj.service.KotekanService;
 import org.kotekanj.service.ServiceOptions;
 import org.kotekanj.sim.answers.BasebandVerifier;
@@ -107,12 +106,12 @@ class BasebandResetEndToEndTest
             }
             assertTrue(receiver.counters().sum(ReceiveCounters.RESETS) > 0, "an F-engine reset was received");
             // Let the re-aligned stream fill some frames past the reset, then dump the newest complete ones.
-            final long seenAt = get(http, base + "/baseband/ring").get("end_fpga").asLong();
-            JsonNode ring = get(http, base + "/baseband/ring");
+            final long seenAt = BasebandEndToEndTest.get(http, base + "/baseband/ring").get("end_fpga").asLong();
+            JsonNode ring = BasebandEndToEndTest.get(http, base + "/baseband/ring");
             while (ring.get("end_fpga").asLong() < seenAt + 4 * 1024 && System.nanoTime() < deadline)
             {
                 Thread.sleep(20);
-                ring = get(http, base + "/baseband/ring");
+                ring = BasebandEndToEndTest.get(http, base + "/baseband/ring");
             }
             final long end = ring.get("end_fpga").asLong();
             final String body = """
@@ -121,12 +120,12 @@ class BasebandResetEndToEndTest
             final HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create(base + "/baseband"))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(202, reply.statusCode(), reply.body());
-            JsonNode status = get(http, base + "/baseband/1");
+            JsonNode status = BasebandEndToEndTest.get(http, base + "/baseband/1");
             while (!List.of("done", "partial", "error").contains(status.get("status").asText()) &&
                 System.nanoTime() < deadline)
             {
                 Thread.sleep(20);
-                status = get(http, base + "/baseband/1");
+                status = BasebandEndToEndTest.get(http, base + "/baseband/1");
             }
             assertEquals("partial", status.get("status").asText(), status.toString());
             for (final JsonNode freq : status.get("freqs"))
@@ -147,13 +146,5 @@ class BasebandResetEndToEndTest
             }
             assertTrue(pipeline.awaitStages(Duration.ofSeconds(60)), "the simulator ends and the pipeline drains");
         }
-    }
-
-    private static JsonNode get(final HttpClient http, final String url) throws Exception
-    {
-        final HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, reply.statusCode(), url + ": " + reply.body());
-        return Json.parse(reply.body());
     }
 }
