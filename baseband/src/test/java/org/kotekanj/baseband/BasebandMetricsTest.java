@@ -2,6 +2,8 @@ package org.kotekanj.baseband;
 
 import java.nio.file.Path;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,9 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The counters of refused triggers and failed disks: {@code kotekan_baseband_rejected_total{status}} counts every
- * refused {@code POST /baseband} by the HTTP status it was answered with, accepted and repeated triggers not at all,
- * and a 507 (refused before any write) is not a disk error.
+ * The {@code kotekan_baseband_*} series: a dump counted in each series of {@code shared/specs/metrics.md}, and the
+ * counters of refused triggers and failed disks: {@code kotekan_baseband_rejected_total{status}} counts every refused
+ * {@code POST /baseband} by the HTTP status it was answered with, accepted and repeated triggers not at all, and a
+ * 507 (refused before any write) is not a disk error (a disk that fills during a dump is:
+ * {@code BasebandFailureModesTest}, {@code BasebandTriggerTest}).
  */
 class BasebandMetricsTest
 {
@@ -58,5 +62,48 @@ class BasebandMetricsTest
             }
             assertTrue(!metrics.contains("status=\"202\"") && !metrics.contains("status=\"200\""), metrics);
         }
+    }
+
+    @Test
+    void shouldCountADumpInEverySeriesOfTheContract()
+    {
+        try (ReadoutHarness h = new ReadoutHarness(archive, 64))
+        {
+            h.feeder.feedRange(0, 64);
+            h.readout.doWork();
+            final double span = (h.readout.ringState().end() - h.readout.ringState().oldest()) * 2.56e-6;
+            assertEquals(400, h.post("{").status());
+            final ReadoutHarness.Reply accepted = h.post(ReadoutHarness.trigger(1, 40_000, 100, 1.0, 0.0, 400));
+            assertEquals(202, accepted.status());
+            long planned = 0;
+            for (final JsonNode freq : accepted.json().get("freqs"))
+            {
+                planned += freq.get("expected_bytes").asLong();
+            }
+            assertEquals("done", h.runUntilEnded(1).get("status").asText());
+            final String metrics = h.metrics.prometheus();
+            assertEquals(2, value(metrics, "kotekan_baseband_requests_total{stage_name=\"/baseband\"}"), metrics);
+            for (final int freqId : ReadoutHarness.FREQ_IDS)
+            {
+                final String labels = "{stage_name=\"/baseband\",freq_id=\"" + freqId + "\"";
+                assertEquals(1, value(metrics, "kotekan_baseband_readout_total" + labels + ",status=\"done\"}"),
+                    metrics);
+                assertEquals(0, value(metrics, "kotekan_baseband_readout_in_progress" + labels + "}"), metrics);
+            }
+            assertEquals(planned, value(metrics, "kotekan_baseband_bytes_written_total{stage_name=\"/baseband\"}"));
+            assertEquals(1, value(metrics, "kotekan_baseband_trigger_latency_seconds_count{stage_name=\"/baseband\"}"),
+                metrics);
+            assertEquals(span, value(metrics, "kotekan_baseband_ring_span_seconds{stage_name=\"/baseband\"}"), 1e-6);
+            assertEquals(span, value(metrics, "kotekan_baseband_seconds_until_overwrite{stage_name=\"/baseband\"}"),
+                1e-6, "with no dump running, the oldest sample lives as long as the ring spans");
+        }
+    }
+
+    /** The value of one series in the Prometheus text. */
+    private static double value(final String metrics, final String series)
+    {
+        return metrics.lines().filter(l -> l.startsWith(series + " ")).findFirst()
+            .map(l -> Double.parseDouble(l.substring(series.length() + 1)))
+            .orElseThrow(() -> new AssertionError(series + " not in\n" + metrics));
     }
 }
