@@ -31,6 +31,15 @@ public final class Placement implements AutoCloseable
         placer.accept(address, length);
     }
 
+    /**
+     * Places one datagram from a source that can wait: false (nothing counted) if it needs a frame and none is free;
+     * offer it again later. See {@link PacketPlacer#offer}.
+     */
+    public boolean offer(final long address, final int length)
+    {
+        return placer.offer(address, length);
+    }
+
     /** Executes the batch's queued copies. */
     public void flush()
     {

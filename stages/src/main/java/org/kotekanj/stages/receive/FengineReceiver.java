@@ -60,6 +60,9 @@ public final class FengineReceiver extends Stage
     private final AtomicLong lastPacketNanos = new AtomicLong();
     private PacketSource source;
     private boolean recorded;
+    /** Datagrams in the batch being placed, and the next one to place (a replay waiting for a frame stops there). */
+    private int received;
+    private int next;
     private boolean quietFinished;
     private long polls;
     private long emptyPolls;
@@ -135,28 +138,54 @@ public final class FengineReceiver extends Stage
     @Override
     public int doWork()
     {
-        if (recorded && output.freeFrames() <= receiver.windowFrames())
+        if (next < received)
         {
-            return 0;
+            return placeBatch();
         }
         if ((++polls & (REFRESH_POLLS - 1)) == 0)
         {
             refreshGauges();
         }
-        final int received = source.poll(batch);
+        received = source.poll(batch);
+        next = 0;
         if (received == 0)
         {
             emptyPolls++;
             publishIfQuiet();
             return 0;
         }
-        for (int i = 0; i < received; i++)
+        return placeBatch();
+    }
+
+    /**
+     * Places the batch from datagram {@code next} on. A live source never waits: a datagram with no free frame is
+     * dropped and counted. A replay is not live: it stops at such a datagram, keeps the rest of the batch, and goes
+     * on from there on a later cycle, once downstream has freed a frame; it never drops and never stalls.
+     */
+    private int placeBatch()
+    {
+        final int from = next;
+        if (recorded)
         {
-            placement.accept(batch.address(i), batch.length(i));
+            while (next < received && placement.offer(batch.address(next), batch.length(next)))
+            {
+                next++;
+            }
+        }
+        else
+        {
+            for (; next < received; next++)
+            {
+                placement.accept(batch.address(next), batch.length(next));
+            }
         }
         placement.flush();
-        source.release(batch);
         counters.publish();
+        if (next < received)
+        {
+            return next - from;
+        }
+        source.release(batch);
         batchSizes.record(received);
         lastDataNanos = System.nanoTime();
         if (firstPacketNanos.get() == 0)
@@ -164,7 +193,7 @@ public final class FengineReceiver extends Stage
             firstPacketNanos.set(lastDataNanos);
         }
         lastPacketNanos.lazySet(lastDataNanos);
-        return received;
+        return next - from;
     }
 
     /**
@@ -205,11 +234,14 @@ public final class FengineReceiver extends Stage
         }
     }
 
-    /** A replay that has ended, or (with {@code finish_after_idle_seconds}) traffic that stopped. */
+    /**
+     * A replay that has ended and placed its last batch, or (with {@code finish_after_idle_seconds}) traffic that
+     * stopped.
+     */
     @Override
     public boolean isFinished()
     {
-        return quietFinished || source != null && source.isExhausted();
+        return quietFinished || source != null && source.isExhausted() && next >= received;
     }
 
     @Override
