@@ -27,6 +27,7 @@ public final class FrameWindow
 
     private final FrameProducer producer;
     private final FrameCompleter completer;
+    private final SharedTimeline timeline;
     private final boolean lead;
     private final int capacity;
     private final long[] frames;
@@ -39,9 +40,11 @@ public final class FrameWindow
     private int pendingFlags;
     private long published;
 
-    public FrameWindow(final FrameProducer producer, final FrameCompleter completer, final int capacity)
+    public FrameWindow(final FrameProducer producer, final FrameCompleter completer, final int capacity,
+        final SharedTimeline timeline)
     {
         this.producer = producer;
+        this.timeline = timeline;
         this.completer = completer;
         this.lead = producer.buffer().producers().indexOf(producer) == 0;
         this.capacity = capacity;
@@ -181,6 +184,7 @@ public final class FrameWindow
         pendingFlags = 0;
         open++;
         lastFrame = frame;
+        timeline.opened(frame);
     }
 
     private void publishOldest(final StreamTracker end)

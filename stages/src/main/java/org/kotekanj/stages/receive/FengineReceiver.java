@@ -15,6 +15,7 @@ import org.kotekanj.stages.placement.Placement;
 import org.kotekanj.stages.placement.PlacementPlan;
 import org.kotekanj.stages.placement.ReceiveCounters;
 import org.kotekanj.stages.placement.ReceiveEvents;
+import org.kotekanj.stages.placement.SharedTimeline;
 import org.kotekanj.status.BucketHistogram;
 import org.kotekanj.status.MetricNames;
 
@@ -76,6 +77,11 @@ public final class FengineReceiver extends Stage
         output = context.outBuffer("out_buf");
         receiver = ReceiverContext.read(context.config(), output.buffer().numFrames());
         sourceConfig = receiver.source();
+        final String shared = SharedTimeline.of(output.buffer()).own(output, receiver.ownedStreams());
+        if (shared != null)
+        {
+            context.config().error("streams_owned", shared);
+        }
         final PlacementPlan plan = receiver.plan();
         final SampleFrameLayout layout = plan.layout();
         context.requireFrameSize(output.buffer(), layout.frameBytes(), layout.numFreqs() + " freqs x " +

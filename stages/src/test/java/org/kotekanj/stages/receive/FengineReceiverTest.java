@@ -69,14 +69,44 @@ class FengineReceiverTest
 
     private Built build(final String extra, final int numFrames)
     {
+        final FrameBuffer buffer = new FrameBuffer("frames", numFrames, 2L * T * 128, HugePages.OFF, -1, null);
+        buffers.add(buffer);
+        return build(extra, buffer);
+    }
+
+    private Built build(final String extra, final FrameBuffer buffer)
+    {
         final ConfigErrors errors = new ConfigErrors();
         final StageConfig config = new StageConfig(YamlConfigLoader.parse(NODE + extra.indent(2), "recv.yaml", errors)
             .find("recv"), errors);
-        final FrameBuffer buffer = new FrameBuffer("frames", numFrames, 2L * T * 128, HugePages.OFF, -1, null);
-        buffers.add(buffer);
         final FengineReceiver receiver = new FengineReceiver(new StageContext(config, Map.of("frames", buffer),
             Map.of(), metrics, new Log("/recv", Log.Level.OFF)));
         return new Built(receiver, buffer, errors);
+    }
+
+    /**
+     * Two receive stages filling one buffer must own disjoint streams: two owners of a stream would both fill and
+     * flag its cells (each sees only its own ports' packets) and re-align it each on its own.
+     */
+    @Test
+    void shouldRejectTwoReceiversOfOneBufferThatOwnTheSameStream()
+    {
+        final FrameBuffer shared = new FrameBuffer("frames", 4, 2L * T * 128, HugePages.OFF, -1, null);
+        buffers.add(shared);
+        final String first = "source: recvmmsg\nports: [15000]\n";
+        final String second = "source: recvmmsg\nports: [15001]\n";
+        assertEquals(List.of(), build(first + "streams_owned: [0]\n", shared).errors().list());
+        assertEquals(List.of(), build(second + "streams_owned: [1]\n", shared).errors().list(),
+            "disjoint streams are fine");
+
+        final FrameBuffer overlapping = new FrameBuffer("frames", 4, 2L * T * 128, HugePages.OFF, -1, null);
+        buffers.add(overlapping);
+        assertEquals(List.of(), build(first, overlapping).errors().list());
+        final List<String> errors = build(second, overlapping).errors().list().stream().map(ConfigError::toString)
+            .toList();
+        assertEquals(1, errors.size(), String.join("\n", errors));
+        assertTrue(errors.get(0).contains("streams_owned") && errors.get(0).contains("stream 0 is also filled by"),
+            errors.get(0));
     }
 
     @Test
