@@ -250,9 +250,22 @@ public final class FengineReceiver extends Stage
         return quietFinished || source != null && source.isExhausted() && next >= received;
     }
 
+    /**
+     * Publishes what is open. A replay stopped while it waited for a free frame places what it can of its batch and
+     * counts the rest as dropped for back-pressure, so every datagram it read is still in exactly one counter.
+     */
     @Override
     public boolean onDrain()
     {
+        if (next < received)
+        {
+            for (; next < received; next++)
+            {
+                placement.accept(batch.address(next), batch.length(next));
+            }
+            placement.flush();
+            source.release(batch);
+        }
         placement.publishAllAtEnd();
         counters.publish();
         return true;

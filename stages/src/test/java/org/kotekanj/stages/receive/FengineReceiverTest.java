@@ -31,6 +31,7 @@ import org.kotekanj.status.MetricsRegistry;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The receive stage itself, driven by hand on its own thread: config, sockets, placement, counters, frames. */
@@ -212,40 +213,42 @@ class FengineReceiverTest
         replayIntoFourFrames(dir, 3, 64);
     }
 
+    /** A replay stopped while it waits for a frame still accounts every datagram it read. */
+    @Test
+    void shouldAccountTheWaitingBatchOfAReplayStoppedWhileNoFrameIsFree(@TempDir final Path dir) throws Exception
+    {
+        final Path pcap = dir.resolve("replay.pcap");
+        writeReplay(pcap, 16);
+        final Built built = build("source: pcap\npcap_file: " + pcap + "\nwindow_frames: 2\ncopy: java\n", 4);
+        built.errors().throwIfAny();
+        built.buffer().consumer("/nobody");
+        built.buffer().allocate(metrics);
+        final FengineReceiver receiver = built.receiver();
+        receiver.onStart();
+        for (int i = 0; i < 100; i++)
+        {
+            receiver.doWork();
+        }
+        final ReceiveCounters counters = receiver.counters();
+        assertEquals(32, counters.sum(ReceiveCounters.PACKETS), "4 frames of 8 datagrams, then it waits");
+        assertEquals(0, counters.sum(ReceiveCounters.DROPPED_BACKPRESSURE_PACKETS), "waiting, not dropping");
+        assertFalse(receiver.isFinished());
+        assertTrue(receiver.onDrain());
+        assertEquals(64, accounted(counters), "the whole first batch of 64 datagrams");
+        assertEquals(32, counters.sum(ReceiveCounters.PACKETS));
+        assertEquals(32, counters.sum(ReceiveCounters.DROPPED_BACKPRESSURE_PACKETS), "no frame was ever freed");
+        receiver.onClose();
+    }
+
     /**
      * Replays 96 frames of two streams (8 datagrams each) into 4 frames, {@code batchSize} datagrams per poll; the
      * consumer takes a frame every {@code consumeEvery} cycles.
      */
     private void replayIntoFourFrames(final Path dir, final int consumeEvery, final int batchSize) throws Exception
     {
-        final Path pcap = dir.resolve("replay.pcap");
         final int frames = 96;
-        final int datagram = PacketHeaderDescriptor.PAYLOAD_OFFSET + 2 * 2 * 8;
-        final long records;
-        try (PcapWriter writer = PcapWriter.create(pcap))
-        {
-            final MemorySegment bytes = MemorySegment.ofArray(new byte[datagram]);
-            for (long seq = 0; seq < frames * T; seq += 2)
-            {
-                for (int link = 0; link < 2; link++)
-                {
-                    PacketHeaderDescriptor.write(bytes, 0, StreamId.of(0, 0, link), seq);
-                    for (int t = 0; t < 2; t++)
-                    {
-                        for (int f = 0; f < 2; f++)
-                        {
-                            for (int n = 0; n < 8; n++)
-                            {
-                                bytes.set(JAVA_BYTE, PacketHeaderDescriptor.PAYLOAD_OFFSET + (t * 2 + f) * 8 + n,
-                                    sample(seq + t, f, link * 8 + n));
-                            }
-                        }
-                    }
-                    writer.write(seq * 1000, bytes, 0, datagram, 0x7F000001, 9000, 0x7F000001, 9001);
-                }
-            }
-            records = writer.records();
-        }
+        final Path pcap = dir.resolve("replay.pcap");
+        final long records = writeReplay(pcap, frames);
         final Built built = build("source: pcap\npcap_file: " + pcap + "\nwindow_frames: 2\ncopy: java\nbatch_size: " +
             batchSize + "\n", 4);
         built.errors().throwIfAny();
@@ -283,6 +286,36 @@ class FengineReceiverTest
         }
         assertEquals(expected, firstSeqs, "every frame once, in order, complete (-n: a frame with n lost cells)");
         receiver.onClose();
+    }
+
+    /** Writes {@code frames} frames of both streams' datagrams to a pcap; returns how many. */
+    private static long writeReplay(final Path pcap, final int frames) throws IOException
+    {
+        final int datagram = PacketHeaderDescriptor.PAYLOAD_OFFSET + 2 * 2 * 8;
+        try (PcapWriter writer = PcapWriter.create(pcap))
+        {
+            final MemorySegment bytes = MemorySegment.ofArray(new byte[datagram]);
+            for (long seq = 0; seq < frames * T; seq += 2)
+            {
+                for (int link = 0; link < 2; link++)
+                {
+                    PacketHeaderDescriptor.write(bytes, 0, StreamId.of(0, 0, link), seq);
+                    for (int t = 0; t < 2; t++)
+                    {
+                        for (int f = 0; f < 2; f++)
+                        {
+                            for (int n = 0; n < 8; n++)
+                            {
+                                bytes.set(JAVA_BYTE, PacketHeaderDescriptor.PAYLOAD_OFFSET + (t * 2 + f) * 8 + n,
+                                    sample(seq + t, f, link * 8 + n));
+                            }
+                        }
+                    }
+                    writer.write(seq * 1000, bytes, 0, datagram, 0x7F000001, 9000, 0x7F000001, 9001);
+                }
+            }
+            return writer.records();
+        }
     }
 
     /** Acquires, checks every byte of and releases one frame if one is full; records its first_seq. */
