@@ -48,7 +48,8 @@ public final class BasebandReadout extends Stage
             freqMhz[f] = geometry.freqMhz(freqIds[f]);
         }
         final NodeShape shape = new NodeShape(freqIds, freqMhz, table.numInputs(), table.paddedInputs(),
-            samplesPerFrame, geometry.samplesPerPacket(), table.numBlocks(), geometry.samplePeriodNs());
+            samplesPerFrame, geometry.samplesPerPacket(), table.numBlocks(), geometry.samplePeriodNs(),
+            NodeShape.blockStreams(table));
         if (ring != null)
         {
             context.requireFrameSize(ring.buffer(), shape.frameBytes(), freqIds.length + " freqs x " +

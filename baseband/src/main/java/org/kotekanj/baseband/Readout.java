@@ -84,7 +84,7 @@ public final class Readout implements AutoCloseable
         this.writer = new DumpWriter(staging, this, freeSpace, log, "baseband-writer" + name);
         final int chunkRows = chunkRows(settings.chunkBytes(), shape.numInputs());
         this.copier = new RingCopier(reader, index, new RingCopier.Shape(shape.samplesPerFrame(), shape.numInputs(),
-            shape.paddedInputs(), shape.samplesPerRow(), shape.numBlocks()), staging, chunkRows,
+            shape.paddedInputs(), shape.numBlocks(), shape.blockStreams()), staging, chunkRows,
             writer.queue()::add, metrics);
         this.copyBudgetRows = Math.max(chunkRows, settings.copyBudgetBytes() / shape.numInputs());
         if (settings.frame0Nanos() >= 0)

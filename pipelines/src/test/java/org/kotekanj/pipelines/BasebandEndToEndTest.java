@@ -191,7 +191,8 @@ class BasebandEndToEndTest
         }
     }
 
-    private static JsonNode get(final HttpClient http, final String url) throws Exception
+    /** GETs a JSON answer, which must be 200. */
+    static JsonNode get(final HttpClient http, final String url) throws Exception
     {
         final HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
             HttpResponse.BodyHandlers.ofString());
