@@ -414,7 +414,7 @@ final class DumpWriter implements Runnable
 
     private static String why(final FreqDump dump, final boolean full)
     {
-        return full ? null : dump.resetSeen() ? "fengine_reset inside the window" :
+        return full ? null : dump.resetSeen() ? dump.resetReason() :
             dump.plan().planned().start() > dump.plan().requested().start() ? "late: clipped to the ring" :
             "overwritten or not received: " + dump.missingSamples() + " samples missing";
     }
