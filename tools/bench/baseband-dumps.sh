@@ -14,7 +14,10 @@ else
   JAVA="$(find /usr/lib/jvm -maxdepth 3 -path '*25*/bin/java' | head -1)"
 fi
 rm -rf "$ARCHIVE"
-"$JAVA" --enable-native-access=ALL-UNNAMED --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Xmx2g \
+# The service's JVM flags (tools/kotekan-j's JVM_FLAGS: ZGC, 2 GiB heap), so that GC pauses are the service's.
+"$JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+  --add-exports java.base/jdk.internal.misc=ALL-UNNAMED --add-opens java.base/java.nio=ALL-UNNAMED \
+  --add-opens java.base/sun.nio.ch=ALL-UNNAMED -Xms256m -Xmx2g -XX:+UseZGC -XX:+PerfDisableSharedMem \
   -cp "$ROOT/tools/target/lib/*:$ROOT/tools/target/tools-0.1.0-SNAPSHOT.jar" \
   org.kotekanj.tools.bench.BasebandBenchmark "$ARCHIVE" "${2:-40}" "${3:-6}" "${4:-x0.1}" "${5:-6}" 2>/dev/null |
   grep -E "^(warm|trigger|dump|ingest|phases)"

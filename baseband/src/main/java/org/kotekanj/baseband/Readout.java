@@ -169,6 +169,7 @@ public final class Readout implements AutoCloseable
         BasebandEvent event;
         while ((event = inbox.poll()) != null)
         {
+            event.taken(System.nanoTime());
             activate(event);
             work++;
         }
@@ -447,6 +448,7 @@ public final class Readout implements AutoCloseable
                 events.put(request.eventId(), event);
                 evictOld();
                 unfinished.incrementAndGet();
+                event.queued(System.nanoTime());
                 inbox.add(event);
                 final Thread copier = stageThread;
                 if (copier != null)

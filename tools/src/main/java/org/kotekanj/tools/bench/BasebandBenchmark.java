@@ -124,10 +124,17 @@ public final class BasebandBenchmark
             System.out.printf("warm-up: %d dumps of 128 MB in %.2f s (not measured)%n", warmDumps,
                 (System.nanoTime() - warmBegan) * 1e-9);
             final List<Double> latencies = new ArrayList<>();
+            final List<String> slow = new ArrayList<>();
             for (int i = 0; i < latencyTriggers; i++)
             {
                 final JsonNode done = dump(http, base, id++, 7800, 390);
                 latencies.add(done.get("trigger_to_first_byte_ms").asDouble());
+                if (done.get("trigger_to_first_byte_ms").asDouble() > 5)
+                {
+                    slow.add(String.format("#%d %.1f ms (queued %.1f, copier %.1f)", i,
+                        done.get("trigger_to_first_byte_ms").asDouble(), done.get("trigger_to_queued_ms").asDouble(),
+                        done.get("trigger_to_copier_ms").asDouble()));
+                }
             }
             long bytes = 0;
             double seconds = 0;
@@ -164,6 +171,7 @@ public final class BasebandBenchmark
             pipeline.stop();
             System.out.println("trigger latencies in order (ms): " + latencies.stream()
                 .map(v -> String.format("%.1f", v)).toList());
+            System.out.println("trigger slower than 5 ms, where the time went: " + slow);
             System.out.println("dump rates in order (GB/s): " + rates.stream()
                 .map(v -> String.format("%.2f", v)).toList());
             final double[] l = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
