@@ -3,10 +3,10 @@ package org.kotekanj.stages.placement;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The copies one receive batch queues: (source, destination, length) runs in {@link CopyQueueDescriptor} layout,
- * executed by one {@link CopyEngine} call when the batch ends or before a frame they touch is published. The queue
- * is a plain {@code long[]} (queueing is three array stores); the native helper reads it in place through a critical
- * downcall with heap access.
+ * The copies one receive batch queues, in {@link CopyQueueDescriptor} layout (one entry per packet: the grid of its
+ * payload runs), executed by one {@link CopyEngine} call when the batch ends or before a frame they touch is
+ * published. The queue is a plain {@code long[]} (queueing a packet is eight array stores); the native helper reads
+ * it in place through a critical downcall with heap access.
  */
 public final class CopyQueue
 {
@@ -29,14 +29,31 @@ public final class CopyQueue
     /** Queues one run; flushes first if the queue is full. */
     public void add(final long src, final long dst, final long length)
     {
+        addRuns(src, 0, dst, length, 1, 0, 1, 0);
+    }
+
+    /**
+     * Queues {@code rows x runs} runs of {@code length} bytes as one entry (see {@link CopyQueueDescriptor}): run
+     * {@code i} of row {@code r} from {@code src + (r * runs + i) * srcStride} to
+     * {@code dst + r * rowStride + i * runStride}. Flushes first if the queue is full.
+     */
+    public void addRuns(final long src, final long srcStride, final long dst, final long length, final int runs,
+        final long runStride, final int rows, final long rowStride)
+    {
         if (count == capacity)
         {
             flush();
         }
         final int entry = count * LONGS_PER_ENTRY;
-        entries[entry] = src;
-        entries[entry + 1] = dst;
-        entries[entry + 2] = length;
+        final long[] e = entries;
+        e[entry + 7] = rowStride;
+        e[entry] = src;
+        e[entry + 1] = dst;
+        e[entry + 2] = length;
+        e[entry + 3] = srcStride;
+        e[entry + 4] = runs;
+        e[entry + 5] = runStride;
+        e[entry + 6] = rows;
         count++;
     }
 
