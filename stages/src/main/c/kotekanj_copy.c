@@ -1,8 +1,9 @@
 /*
- * Batched placement copies for the kotekan-j receive path: one call per receive batch copies every queued packet
- * run to its frame with non-temporal (streaming) stores, so the payload bytes go to DRAM once without reading the
- * destination lines into cache, and ends with a single sfence (a release store in Java does not order streaming
- * stores). Loaded through the FFM API; the Java fallback (MemorySegment.copy) produces identical frames.
+ * Placement copies for the kotekan-j receive path: queued packets' runs are copied to their frames with non-temporal
+ * (streaming) stores, so the payload bytes go to DRAM once without reading the destination lines into cache, either
+ * ahead of the end of the receive batch (kj_copy_ahead) or at it (kj_copy_batch, which ends with the batch's single
+ * sfence: a release store in Java does not order streaming stores). Loaded through the FFM API; the Java fallback
+ * (MemorySegment.copy) produces identical frames.
  */
 #include <immintrin.h>
 #include <stdint.h>
@@ -133,11 +134,8 @@ static inline void copy_run(const int bits, const uint8_t *src, uint8_t *dst, co
     }
 }
 
-/*
- * Copies count queued entries, every run of each in order (row by row). Ends with one sfence so the frame is
- * complete before Java publishes it.
- */
-void kj_copy_batch(const kj_copy *copies, int32_t count)
+/* Copies count queued entries, every run of each in order (row by row). */
+static void copy_entries(const kj_copy *copies, int32_t count)
 {
     const int bits = vector_bits != 0 ? vector_bits : kj_copy_vector_bits();
     for (int32_t n = 0; n < count; n++)
@@ -155,6 +153,21 @@ void kj_copy_batch(const kj_copy *copies, int32_t count)
             }
         }
     }
+}
+
+/* Copies count queued entries without the sfence: their stores are ordered by the next kj_copy_batch. */
+void kj_copy_ahead(const kj_copy *copies, int32_t count)
+{
+    copy_entries(copies, count);
+}
+
+/*
+ * Copies count queued entries (possibly none) and ends with one sfence, which also orders every kj_copy_ahead before
+ * it, so the frame is complete before Java publishes it.
+ */
+void kj_copy_batch(const kj_copy *copies, int32_t count)
+{
+    copy_entries(copies, count);
     _mm_sfence();
 }
 

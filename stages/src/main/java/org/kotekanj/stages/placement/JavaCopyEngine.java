@@ -41,6 +41,13 @@ public final class JavaCopyEngine implements CopyEngine
         }
     }
 
+    /** Plain stores are ordered by the release that publishes a frame: the same as {@link #copyBatch}. */
+    @Override
+    public void copyAhead(final MemorySegment queue, final int count)
+    {
+        copyBatch(queue, count);
+    }
+
     @Override
     public String name()
     {

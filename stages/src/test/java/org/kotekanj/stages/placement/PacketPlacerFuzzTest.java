@@ -191,6 +191,12 @@ class PacketPlacerFuzzTest
             delegate.copyBatch(queue, count);
         }
 
+        @Override
+        public void copyAhead(final MemorySegment queue, final int count)
+        {
+            copyBatch(queue, count);
+        }
+
         private void checkRun(final long src, final long dst, final long length)
         {
             final long frame = Math.floorDiv(dst - framesBase, frameBytes);

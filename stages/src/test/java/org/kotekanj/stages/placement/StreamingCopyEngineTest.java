@@ -80,8 +80,9 @@ class StreamingCopyEngineTest
             {
                 src.set(JAVA_BYTE, i, (byte)random.nextInt());
             }
-            final CopyQueue streamed = new CopyQueue(16, engine);
-            final CopyQueue plain = new CopyQueue(16, new JavaCopyEngine());
+            // Copied ahead every 3 entries (and when full) natively, in whole batches in Java.
+            final CopyQueue streamed = new CopyQueue(16, engine, 3);
+            final CopyQueue plain = new CopyQueue(16, new JavaCopyEngine(), 16);
             for (int n = 0; n < 500; n++)
             {
                 // A packet-like grid: rows x runs of one length, contiguous or repeated source, destinations apart by

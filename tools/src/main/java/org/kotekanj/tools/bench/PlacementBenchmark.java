@@ -176,6 +176,11 @@ public class PlacementBenchmark
         }
 
         @Override
+        public void copyAhead(final MemorySegment queue, final int count)
+        {
+        }
+
+        @Override
         public String name()
         {
             return "none";
