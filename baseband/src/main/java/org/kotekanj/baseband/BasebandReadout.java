@@ -21,10 +21,11 @@ import org.kotekanj.stage.StageContext;
  *   max_dump_seconds: 10           # longer windows are refused with 413
  *   staging_mib: 256               # copy-out area between the ring and the disk
  *   frame0_unix_nano: ...          # unix time of sample 0 (CONFIG); without it, from the packets (PACKET_RECV)
+ *                                  # until a time service posts {"frame0_nano": N} to /gps_time (GPS)
  * </pre>
  *
  * Serves {@code POST /baseband}, {@code GET /baseband}, {@code GET /baseband/{event_id}},
- * {@code DELETE /baseband/{event_id}}, {@code GET /baseband/ring} and {@code GET /baseband/{event_id}/waterfall.png}.
+ * {@code DELETE /baseband/{event_id}}, {@code POST /gps_time}, {@code GET /baseband/ring} and {@code GET /baseband/{event_id}/waterfall.png}.
  */
 public final class BasebandReadout extends Stage
 {
@@ -47,7 +48,8 @@ public final class BasebandReadout extends Stage
             freqMhz[f] = geometry.freqMhz(freqIds[f]);
         }
         final NodeShape shape = new NodeShape(freqIds, freqMhz, table.numInputs(), table.paddedInputs(),
-            samplesPerFrame, geometry.samplesPerPacket(), table.numBlocks(), geometry.samplePeriodNs());
+            samplesPerFrame, geometry.samplesPerPacket(), table.numBlocks(), geometry.samplePeriodNs(),
+            NodeShape.blockStreams(table));
         if (ring != null)
         {
             context.requireFrameSize(ring.buffer(), shape.frameBytes(), freqIds.length + " freqs x " +
@@ -72,6 +74,8 @@ public final class BasebandReadout extends Stage
         context.addEndpoint("GET", "/baseband/{event_id}/waterfall.png", "power over time and frequency of an event, " +
             "raw and de-dispersed", http -> WaterfallEndpoint.render(readout.find(http).directory(), 512));
         context.addEndpoint("DELETE", "/baseband/{event_id}", "cancel a baseband event", readout::cancel);
+        context.addEndpoint("POST", "/gps_time", "set the time reference from a GPS-disciplined frame0 " +
+            "({\"frame0_nano\": N})", readout::gpsTime);
     }
 
     @Override

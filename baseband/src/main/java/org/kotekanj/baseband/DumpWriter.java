@@ -142,7 +142,7 @@ final class DumpWriter implements Runnable
         {
             final long size = BasebandFile.commit(dump);
             dump.fileWritten(FileDigest.sha256(dump.file()), size);
-            final String why = full ? null : dump.resetSeen() ? "fengine_reset inside the window" :
+            final String why = full ? null : dump.resetSeen() ? dump.resetReason() :
                 dump.plan().planned().start() > dump.plan().requested().start() ? "late: clipped to the ring" :
                 "overwritten or not received: " + dump.missingSamples() + " samples missing";
             readout.end(dump, full ? DumpStatus.DONE : DumpStatus.PARTIAL, why);

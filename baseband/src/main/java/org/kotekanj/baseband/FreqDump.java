@@ -30,6 +30,7 @@ public final class FreqDump
     private volatile long lostSamples;
     private volatile long missingSamples;
     private volatile boolean resetSeen;
+    private volatile String realigned;
     private volatile Instant started;
     private volatile Instant finished;
     private volatile String sha256;
@@ -92,9 +93,22 @@ public final class FreqDump
         return missingSamples;
     }
 
+    /** An F-engine reset touched the window: a frame flagged reset, or a stream re-aligned and left out. */
     public boolean resetSeen()
     {
         return resetSeen;
+    }
+
+    /** The reason of a dump that {@link #resetSeen()}: which streams were re-aligned and left out, if any. */
+    public String resetReason()
+    {
+        final String streams = realigned;
+        return streams == null ? "fengine_reset inside the window" : "fengine_reset inside the window: " + streams;
+    }
+
+    boolean realignedSeen()
+    {
+        return realigned != null;
     }
 
     public String sha256()
@@ -162,6 +176,20 @@ public final class FreqDump
 
     void resetInWindow()
     {
+        resetSeen = true;
+    }
+
+    /**
+     * Copier: from {@code sample} on, the window holds samples of re-aligned streams ({@code streams}: their ids and
+     * offsets), which were left out; the first such frame names them.
+     */
+    void realignedInWindow(final String streams, final long sample)
+    {
+        if (realigned == null)
+        {
+            realigned = "stream " + streams + " samples re-aligned after an F-engine reset or jump, left out " +
+                "(0x00, sample_present 0) from sample " + sample;
+        }
         resetSeen = true;
     }
 

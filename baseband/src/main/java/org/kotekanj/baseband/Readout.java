@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.kotekanj.baseband.api.GpsTimeRequest;
 import org.kotekanj.baseband.api.TriggerRequest;
 import org.kotekanj.baseband.plan.DumpPlanner;
 import org.kotekanj.baseband.plan.FreqPlan;
@@ -60,6 +61,8 @@ public final class Readout implements AutoCloseable
     private final AtomicInteger unfinished = new AtomicInteger();
     private final long copyBudgetRows;
     private volatile TimeReference time;
+    /** Orders the rare writes of {@link #time}: the stage thread's (first packets) and a REST thread's (GPS). */
+    private final Object timeWrites = new Object();
     private volatile boolean exiting;
     private long lastGaugeNanos;
     private volatile double untilOverwriteSeconds;
@@ -81,7 +84,7 @@ public final class Readout implements AutoCloseable
         this.writer = new DumpWriter(staging, this, freeSpace, log, "baseband-writer" + name);
         final int chunkRows = chunkRows(settings.chunkBytes(), shape.numInputs());
         this.copier = new RingCopier(reader, index, new RingCopier.Shape(shape.samplesPerFrame(), shape.numInputs(),
-            shape.paddedInputs(), shape.samplesPerRow(), shape.numBlocks()), staging, chunkRows,
+            shape.paddedInputs(), shape.numBlocks(), shape.blockStreams()), staging, chunkRows,
             writer.queue()::add, metrics);
         this.copyBudgetRows = Math.max(chunkRows, settings.copyBudgetBytes() / shape.numInputs());
         if (settings.frame0Nanos() >= 0)
@@ -248,17 +251,25 @@ public final class Readout implements AutoCloseable
 
     private void updateTime()
     {
-        if (time == null)
+        final TimeReference t = time;
+        if (t != null && (t.firstPacketRecvNanos() != 0 || index.firstArrivalNanos() == 0))
         {
-            final long frame0 = index.frame0FromArrival(shape.samplePeriodNs());
-            if (frame0 != 0)
-            {
-                time = new TimeReference(frame0, TimeReference.PACKET_RECV, index.firstArrivalNanos());
-            }
+            return;
         }
-        else if (time.firstPacketRecvNanos() == 0 && index.firstArrivalNanos() != 0)
+        synchronized (timeWrites)
         {
-            time = new TimeReference(time.frame0Nanos(), time.type(), index.firstArrivalNanos());
+            if (time == null)
+            {
+                final long frame0 = index.frame0FromArrival(shape.samplePeriodNs());
+                if (frame0 != 0)
+                {
+                    time = new TimeReference(frame0, TimeReference.PACKET_RECV, index.firstArrivalNanos());
+                }
+            }
+            else if (time.firstPacketRecvNanos() == 0 && index.firstArrivalNanos() != 0)
+            {
+                time = new TimeReference(time.frame0Nanos(), time.type(), index.firstArrivalNanos());
+            }
         }
     }
 
@@ -402,6 +413,36 @@ public final class Readout implements AutoCloseable
             metrics.rejected(e.status());
             throw e;
         }
+    }
+
+    /**
+     * {@code POST /gps_time}: a GPS-disciplined {@code frame0} replaces the node's time reference (events already
+     * triggered keep the one they were planned with); the reply is the reference now in use.
+     */
+    public RestResponse gpsTime(final RestRequest http)
+    {
+        final Instant now = Instant.now();
+        final GpsTimeRequest request = GpsTimeRequest.parse(http.body(),
+            now.getEpochSecond() * 1_000_000_000L + now.getNano());
+        final TimeReference old;
+        final TimeReference gps;
+        synchronized (timeWrites)
+        {
+            old = time;
+            gps = new TimeReference(request.frame0Nanos(), TimeReference.GPS,
+                old != null ? old.firstPacketRecvNanos() : 0);
+            time = gps;
+        }
+        if (old == null || !old.type().equals(TimeReference.GPS) || old.frame0Nanos() != gps.frame0Nanos())
+        {
+            log.info(String.format("time reference: GPS frame0 %d ns%s", gps.frame0Nanos(), old == null ? "" :
+                String.format(" (was %s, %+.3f ms from it)", old.type(), (gps.frame0Nanos() - old.frame0Nanos()) *
+                1e-6)));
+        }
+        final ObjectNode o = Json.object();
+        o.put("type_time0_ctime", gps.type());
+        o.put("frame0_unix_nano", gps.frame0Nanos());
+        return RestResponse.ok(o);
     }
 
     /** {@code GET /baseband}: recent events, newest last. */

@@ -7,6 +7,7 @@ import org.kotekanj.baseband.ring.RingIndex;
 import org.kotekanj.baseband.ring.StagingArea;
 import org.kotekanj.buffer.FrameMetadataDescriptor;
 import org.kotekanj.buffer.FrameReader;
+import org.kotekanj.fengine.StreamId;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
@@ -15,11 +16,18 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * stage's thread, never the receive thread, and never waits: a frame not yet published is copied on a later call, a
  * full staging area is retried later, and a frame the producer reclaimed before or during the copy (the seqlock check
  * of {@link FrameReader}) becomes missing rows ({@code 0x00}, not present) instead of a wait.
+ *
+ * <p>{@code sample_present} is 1 only for a time sample whose every input was captured: a flag row with a lost input
+ * block in the frame's presence map ({@link FrameMetadataDescriptor#rowPresent}, the arithmetic the correlator's lost
+ * count uses too) is 0, its bytes staying {@code 0x88}, and counted in the dump's lost samples. The samples of a
+ * stream that the receiver re-aligned after an F-engine reset or jump ({@code seq_offset} not 0) belong to another
+ * epoch than the window's timeline, so they are left out ({@code 0x00}), their rows not present and the dump
+ * {@code partial} for the reset; a row with every input left out counts as missing.
  */
 final class RingCopier
 {
     /** The ring's shape as the copier needs it. */
-    record Shape(int samplesPerFrame, int numInputs, int paddedInputs, int samplesPerRow, int numBlocks)
+    record Shape(int samplesPerFrame, int numInputs, int paddedInputs, int numBlocks, int[] blockStreams)
     {
     }
 
@@ -109,40 +117,37 @@ final class RingCopier
             final long frameEnd = Math.min(last, (frame + 1) * t);
             final int rows = (int)(frameEnd - sample);
             final long outOffset = (sample - first) * shape.numInputs();
+            final long presentOffset = sample - first;
             final long sequence = index.sequenceOf(frame);
             boolean captured = false;
+            int leftOut = 0;
             long lost = 0;
             if (sequence >= 0 && reader.readable(sequence))
             {
                 final int slot = reader.slotOf(sequence);
-                final MemorySegment data = reader.frame(slot);
                 final MemorySegment meta = reader.metadata(slot);
                 final int inFrame = (int)(sample - frame * t);
-                final long src = ((long)freq * t + inFrame) * shape.paddedInputs();
-                if (shape.paddedInputs() == shape.numInputs())
+                copyRows(reader.frame(slot), ((long)freq * t + inFrame) * shape.paddedInputs(), out, outOffset, rows);
+                final int flags = FrameMetadataDescriptor.flags(meta);
+                if ((flags & FrameMetadataDescriptor.FLAG_REALIGNED) != 0)
                 {
-                    MemorySegment.copy(data, src, out, outOffset, (long)rows * shape.numInputs());
+                    leftOut = leaveOutRealigned(meta, freq, out, outOffset, rows);
                 }
-                else
-                {
-                    for (int r = 0; r < rows; r++)
-                    {
-                        MemorySegment.copy(data, src + (long)r * shape.paddedInputs(), out,
-                            outOffset + (long)r * shape.numInputs(), shape.numInputs());
-                    }
-                }
-                lost = lostSamples(meta, freq, inFrame, rows);
-                final boolean reset = (FrameMetadataDescriptor.flags(meta) & FrameMetadataDescriptor.FLAG_RESET) != 0;
+                lost = leftOut > 0 ? rows : FrameMetadataDescriptor.lostSamples(meta, freq, inFrame, inFrame + rows);
+                markPresent(meta, freq, inFrame, rows, leftOut > 0, present, presentOffset);
+                final String realigned = leftOut > 0 && !dump.realignedSeen() ? realignedStreams(meta, freq) : null;
                 captured = reader.stillHolds(sequence);
-                if (captured && reset)
+                if (captured && realigned != null)
+                {
+                    dump.realignedInWindow(realigned, sample);
+                }
+                else if (captured && (flags & FrameMetadataDescriptor.FLAG_RESET) != 0)
                 {
                     dump.resetInWindow();
                 }
             }
-            final long presentOffset = sample - first;
-            if (captured)
+            if (captured && leftOut < shape.numBlocks())
             {
-                present.asSlice(presentOffset, rows).fill((byte)1);
                 dump.captured(sample, frameEnd, lost);
             }
             else
@@ -155,31 +160,91 @@ final class RingCopier
         }
     }
 
-    /** Time samples in {@code [inFrame, inFrame + rows)} of frequency {@code freq} with any input block lost. */
-    private long lostSamples(final MemorySegment meta, final int freq, final int inFrame, final int rows)
+    private void copyRows(final MemorySegment data, final long src, final MemorySegment out, final long outOffset,
+        final int rows)
     {
-        final int perRow = shape.samplesPerRow();
-        final long presence = meta.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED,
-            FrameMetadataDescriptor.PRESENCE_OFFSET_OFFSET);
-        final int numFreq = FrameMetadataDescriptor.numFreq(meta);
-        long lost = 0;
-        int t = inFrame;
-        final int end = inFrame + rows;
-        while (t < end)
+        if (shape.paddedInputs() == shape.numInputs())
         {
-            final int row = t / perRow;
-            final int rowEnd = Math.min(end, (row + 1) * perRow);
-            final long cell = presence + ((long)row * numFreq + freq) * shape.numBlocks();
-            for (int b = 0; b < shape.numBlocks(); b++)
-            {
-                if (meta.get(JAVA_BYTE, cell + b) == 0)
-                {
-                    lost += rowEnd - t;
-                    break;
-                }
-            }
-            t = rowEnd;
+            MemorySegment.copy(data, src, out, outOffset, (long)rows * shape.numInputs());
+            return;
         }
-        return lost;
+        for (int r = 0; r < rows; r++)
+        {
+            MemorySegment.copy(data, src + (long)r * shape.paddedInputs(), out, outOffset + (long)r * shape.numInputs(),
+                shape.numInputs());
+        }
+    }
+
+    /**
+     * {@code sample_present} of rows {@code [inFrame, inFrame + rows)}: 1 where every input block of the frequency
+     * is present in the frame's presence map, 0 where one was lost (its bytes stay {@code 0x88}) or left out.
+     */
+    private static void markPresent(final MemorySegment meta, final int freq, final int inFrame, final int rows,
+        final boolean leftOut, final MemorySegment present, final long presentOffset)
+    {
+        if (leftOut)
+        {
+            present.asSlice(presentOffset, rows).fill((byte)0);
+            return;
+        }
+        final int perRow = FrameMetadataDescriptor.samplesPerRow(meta);
+        final int end = inFrame + rows;
+        int time = inFrame;
+        while (time < end)
+        {
+            final int row = time / perRow;
+            final int rowEnd = Math.min(end, (row + 1) * perRow);
+            final byte flag = FrameMetadataDescriptor.rowPresent(meta, row, freq) ? (byte)1 : (byte)0;
+            for (; time < rowEnd; time++)
+            {
+                present.set(JAVA_BYTE, presentOffset + time - inFrame, flag);
+            }
+        }
+    }
+
+    /**
+     * Leaves out of the copied rows the input blocks of this frequency whose stream is re-aligned in the frame
+     * ({@code seq_offset} not 0: it reset or jumped, and the receiver placed its new epoch at a whole number of frames
+     * near its arrival): their samples are not the samples of the time the dump was planned for, so they become
+     * {@code 0x00} (never captured) rather than being mixed, as if simultaneous, with the other streams' samples.
+     * Returns how many blocks were left out.
+     */
+    private int leaveOutRealigned(final MemorySegment meta, final int freq, final MemorySegment out,
+        final long outOffset, final int rows)
+    {
+        final int numStreams = FrameMetadataDescriptor.numStreams(meta);
+        final int perBlock = shape.numInputs() / shape.numBlocks();
+        int leftOut = 0;
+        for (int block = 0; block < shape.numBlocks(); block++)
+        {
+            final int stream = shape.blockStreams()[freq * shape.numBlocks() + block];
+            if (stream < 0 || stream >= numStreams || FrameMetadataDescriptor.seqOffset(meta, stream) == 0)
+            {
+                continue;
+            }
+            leftOut++;
+            for (int r = 0; r < rows; r++)
+            {
+                out.asSlice(outOffset + (long)r * shape.numInputs() + (long)block * perBlock, perBlock).fill((byte)0);
+            }
+        }
+        return leftOut;
+    }
+
+    /** The re-aligned streams of a frequency in a frame, for the dump's reason (once per dump). */
+    private String realignedStreams(final MemorySegment meta, final int freq)
+    {
+        final StringBuilder text = new StringBuilder();
+        for (int block = 0; block < shape.numBlocks(); block++)
+        {
+            final int stream = shape.blockStreams()[freq * shape.numBlocks() + block];
+            if (stream >= 0 && stream < FrameMetadataDescriptor.numStreams(meta) &&
+                FrameMetadataDescriptor.seqOffset(meta, stream) != 0)
+            {
+                text.append(text.isEmpty() ? "" : ", ").append(StreamId.format(FrameMetadataDescriptor.streamId(meta,
+                    stream))).append(" by ").append(FrameMetadataDescriptor.seqOffset(meta, stream));
+            }
+        }
+        return text.toString();
     }
 }

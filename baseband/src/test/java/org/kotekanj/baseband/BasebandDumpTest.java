@@ -127,10 +127,16 @@ class BasebandDumpTest
     static long[] expectedWindow(final long startFpga, final long durationNanos, final double dm, final double dmError,
         final double freqMhz, final double refFreq)
     {
+        return expectedWindowNanos(startFpga * 2560, durationNanos, dm, dmError, freqMhz, refFreq);
+    }
+
+    /** The same, from {@code t0} in ns after sample 0 (a unix-time trigger less {@code frame0}). */
+    static long[] expectedWindowNanos(final long t0, final long durationNanos, final double dm, final double dmError,
+        final double freqMhz, final double refFreq)
+    {
         final long plus = new FrbPulse(0, dm + dmError, 1, 1, refFreq, 4.148808, 2560).delayNanos(freqMhz);
         final long minus = dm - dmError >= 0 ? new FrbPulse(0, dm - dmError, 1, 1, refFreq, 4.148808, 2560)
             .delayNanos(freqMhz) : -new FrbPulse(0, dmError - dm, 1, 1, refFreq, 4.148808, 2560).delayNanos(freqMhz);
-        final long t0 = startFpga * 2560;
         final long start = t0 + Math.min(plus, minus);
         final long end = t0 + durationNanos + Math.max(plus, minus);
         return new long[] {Math.floorDiv(start, 2560), Math.ceilDiv(end, 2560)};

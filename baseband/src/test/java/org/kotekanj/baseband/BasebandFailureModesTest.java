@@ -366,8 +366,8 @@ class BasebandFailureModesTest
             final BasebandWindow dump = BasebandWindowFile.read(file);
             for (int t = 0; t < 64; t++)
             {
-                assertTrue(dump.present()[t]);
                 final boolean lost = t >= 10 && t < 14;
+                assertEquals(!lost, dump.present()[t], "sample_present of t " + t);
                 for (int i = 8; i < 16; i++)
                 {
                     assertEquals(lost, dump.samples()[t][i] == (byte)0x88, "t " + t + " input " + i);

@@ -57,6 +57,42 @@ class ExternalReadersTest
         }
     }
 
+    @Test
+    void shouldShowH5pyTheLostAndLeftOutSamplesOfAPartialDump() throws Exception
+    {
+        assumeTrue(run(List.of("/usr/bin/python3", "-c", "import h5py")).exit() == 0, "python3-h5py is not installed");
+        try (ReadoutHarness h = new ReadoutHarness(archive, 64))
+        {
+            h.feeder.feedRange(0, 40);
+            // Frame 40: flag row 470 of freq index 2 (freq_id 600) loses input block 1; from frame 41 on stream 1
+            // (block 1) is re-aligned after an F-engine reset.
+            h.feeder.feed(40, 0, new int[] {470, 2, 1});
+            for (long frame = 41; frame < 44; frame++)
+            {
+                h.feeder.feed(frame, 0, new long[] {0, 8L * 1024});
+            }
+            h.readout.doWork();
+            assertEquals(202, h.post(ReadoutHarness.trigger(6, 41 * 1024 - 100, 200, 0, 0, 400.0)).status());
+            h.runUntilEnded(6);
+        }
+        final String script = String.join("\n",
+            "import sys, h5py, numpy as np",
+            "f = h5py.File(sys.argv[1], 'r')",
+            "b = f['baseband'][:]",
+            "p = f['sample_present'][:]",
+            "assert p.dtype == np.uint8 and p.shape == (200,), (p.dtype, p.shape)",
+            "assert p[:16].all() and not p[16:18].any() and p[18:100].all() and not p[100:].any(), p",
+            "assert (b[16:18, 8:] == 0x88).all() and (b[16:18, :8] != 0x88).all()",
+            "assert (b[100:, 8:] == 0).all() and (b[100:, :8] != 0).all()",
+            "assert int(f.attrs['n_lost_samples']) == 102, f.attrs['n_lost_samples']",
+            "assert f.attrs['status'] in (b'partial', 'partial'), f.attrs['status']",
+            "print('ok')");
+        final Result py = run(List.of("/usr/bin/python3", "-c", script,
+            archive.resolve("test/astro_6/baseband_6_600.h5").toString()));
+        assertEquals(0, py.exit(), py.output());
+        assertTrue(py.output().contains("ok"), py.output());
+    }
+
     record Result(int exit, String output)
     {
     }

@@ -56,6 +56,13 @@ public final class ReadoutHarness implements AutoCloseable
             body.getBytes(StandardCharsets.UTF_8))));
     }
 
+    /** POSTs a body to {@code /gps_time}. */
+    Reply postGpsTime(final String body)
+    {
+        return call(() -> readout.gpsTime(new RestRequest("POST", "/gps_time", Map.of(), Map.of(),
+            body.getBytes(StandardCharsets.UTF_8))));
+    }
+
     Reply get(final String id)
     {
         return call(() -> readout.get(new RestRequest("GET", "/baseband/" + id, Map.of("event_id", id), Map.of(),

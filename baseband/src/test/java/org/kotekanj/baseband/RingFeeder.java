@@ -13,8 +13,10 @@ import org.kotekanj.status.MetricsRegistry;
 
 /**
  * Fills a ring the way the receive path does, without sockets: frame {@code F} gets samples {@code [F·T, (F+1)·T)}
- * of a simulator signal in {@code [freq][time][input]}, its metadata (first seq, freq ids, presence, arrival), and
- * chosen cells lost ({@code 0x88}, presence 0).
+ * of a simulator signal in {@code [freq][time][input]}, its metadata (first seq, freq ids, presence, arrival, one
+ * stream per input block with its {@code seq_offset}), and chosen cells lost ({@code 0x88}, presence 0). A stream
+ * re-aligned by {@code seq_offset} holds, as the receiver places it, the signal at its F-engine counter
+ * {@code first seq + t - seq_offset}.
  */
 public final class RingFeeder implements AutoCloseable
 {
@@ -32,24 +34,40 @@ public final class RingFeeder implements AutoCloseable
         buffer = new FrameBuffer("ring", numFrames, shape.frameBytes(), HugePages.OFF, -1, null);
         producer = buffer.producer("feeder");
         reader = buffer.reader("baseband");
-        buffer.declareMetadata(FrameMetadataDescriptor.KIND, FrameMetadataDescriptor.length(shape.numFreqs(), 1,
+        buffer.declareMetadata(FrameMetadataDescriptor.KIND, FrameMetadataDescriptor.length(shape.numFreqs(),
+            shape.numBlocks(),
             shape.samplesPerFrame() / shape.samplesPerRow(), shape.numBlocks()));
         buffer.allocate(metrics);
     }
 
-    /** A small node: 4 frequencies (ids 10..13 at 800 - 0.390625 id MHz), 16 inputs in 2 blocks padded to 128. */
+    /**
+     * A small node: frequencies at 800 - 0.390625 id MHz, 16 inputs in 2 blocks padded to 128, stream {@code s}
+     * bringing block {@code s} of every frequency (as a CHIME node's links do).
+     */
     static NodeShape smallNode(final int[] freqIds, final int samplesPerFrame)
     {
         final double[] mhz = new double[freqIds.length];
+        final int[] blockStreams = new int[freqIds.length * 2];
         for (int f = 0; f < freqIds.length; f++)
         {
             mhz[f] = 800.0 - 0.390625 * freqIds[f];
+            blockStreams[2 * f] = 0;
+            blockStreams[2 * f + 1] = 1;
         }
-        return new NodeShape(freqIds, mhz, 16, 128, samplesPerFrame, 2, 2, 2560);
+        return new NodeShape(freqIds, mhz, 16, 128, samplesPerFrame, 2, 2, 2560, blockStreams);
     }
 
     /** Publishes frame {@code frame}; {@code lost} lists (flag row, freq index, block) cells to lose. */
     void feed(final long frame, final int flags, final int[]... lost)
+    {
+        feed(frame, flags, new long[shape.numBlocks()], lost);
+    }
+
+    /**
+     * Publishes frame {@code frame} with stream {@code s} (input block {@code s}) re-aligned by {@code seqOffsets[s]}
+     * ({@link FrameMetadataDescriptor#FLAG_REALIGNED} is added where one is not 0).
+     */
+    void feed(final long frame, final int flags, final long[] seqOffsets, final int[]... lost)
     {
         final int slot = producer.tryClaim();
         if (slot < 0)
@@ -61,22 +79,33 @@ public final class RingFeeder implements AutoCloseable
         final int t = shape.samplesPerFrame();
         final long first = frame * t;
         FrameMetadataDescriptor.initialise(meta, t, shape.numFreqs(), shape.paddedInputs(), shape.numBlocks(),
-            shape.samplesPerRow(), 1);
+            shape.samplesPerRow(), shape.numBlocks());
         FrameMetadataDescriptor.firstSeq(meta, first);
         FrameMetadataDescriptor.arrivalNanos(meta, 1_700_000_000_000_000_000L + first * shape.samplePeriodNs());
-        FrameMetadataDescriptor.flags(meta, flags);
+        int realigned = 0;
+        for (int stream = 0; stream < shape.numBlocks(); stream++)
+        {
+            FrameMetadataDescriptor.streamId(meta, stream, stream);
+            FrameMetadataDescriptor.seqOffset(meta, stream, seqOffsets[stream]);
+            realigned |= seqOffsets[stream] != 0 ? FrameMetadataDescriptor.FLAG_REALIGNED : 0;
+        }
+        FrameMetadataDescriptor.flags(meta, flags | realigned);
+        final int perBlock = shape.numInputs() / shape.numBlocks();
         for (int f = 0; f < shape.numFreqs(); f++)
         {
             FrameMetadataDescriptor.freqId(meta, f, shape.freqIds()[f]);
             for (int s = 0; s < t; s++)
             {
                 final long offset = ((long)f * t + s) * shape.paddedInputs();
-                signal.fill(first + s, shape.freqIds()[f], 0, shape.numInputs(), data, offset);
+                for (int block = 0; block < shape.numBlocks(); block++)
+                {
+                    signal.fill(first + s - seqOffsets[block], shape.freqIds()[f], block * perBlock, perBlock, data,
+                        offset + (long)block * perBlock);
+                }
                 data.asSlice(offset + shape.numInputs(), shape.paddedInputs() - shape.numInputs()).fill((byte)0);
             }
         }
         FrameMetadataDescriptor.presenceMap(meta).fill((byte)1);
-        final int perBlock = shape.numInputs() / shape.numBlocks();
         for (final int[] cell : lost)
         {
             final int row = cell[0];

@@ -304,22 +304,9 @@ public final class Correlator extends Stage
     /** Adds the samples of [from, to) of the frame that any input block lost, per frequency. */
     private void countLost(final MemorySegment metadata, final int from, final int to)
     {
-        final int perRow = FrameMetadataDescriptor.samplesPerRow(metadata);
-        final int blocks = FrameMetadataDescriptor.numBlocks(metadata);
-        final int rows = FrameMetadataDescriptor.numRows(metadata);
         for (int f = 0; f < lost.length; f++)
         {
-            for (int row = from / perRow; row < rows && row * perRow < to; row++)
-            {
-                for (int block = 0; block < blocks; block++)
-                {
-                    if (!FrameMetadataDescriptor.present(metadata, row, f, block))
-                    {
-                        lost[f] += Math.min(to, (row + 1) * perRow) - Math.max(from, row * perRow);
-                        break;
-                    }
-                }
-            }
+            lost[f] += FrameMetadataDescriptor.lostSamples(metadata, f, from, to);
         }
     }
 

@@ -6,7 +6,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 import org.kotekanj.nativeio.HugePages;
 import org.kotekanj.nativeio.MappedMemory;
@@ -49,6 +52,7 @@ public final class FrameBuffer implements AutoCloseable
     private final List<FrameProducer> producers = new ArrayList<>();
     private final List<FrameConsumer> consumers = new ArrayList<>();
     private final List<FrameReader> readers = new ArrayList<>();
+    private final Map<Class<?>, Object> attachments = new HashMap<>();
     private int metadataSize = FrameMetadataDescriptor.MIN_LENGTH;
     private String producedMetadataKind;
 
@@ -135,6 +139,16 @@ public final class FrameBuffer implements AutoCloseable
         final FrameReader reader = new FrameReader(this, stageName);
         readers.add(reader);
         return reader;
+    }
+
+    /**
+     * The one object of {@code kind} attached to this buffer, created by {@code create} on first use: state that every
+     * producer of the buffer must share beyond the frame hand-off (the receive path's re-alignment epoch when several
+     * receive cores fill one buffer). For build time and rare calls: it takes a lock.
+     */
+    public synchronized <T> T attachment(final Class<T> kind, final Supplier<? extends T> create)
+    {
+        return kind.cast(attachments.computeIfAbsent(kind, k -> create.get()));
     }
 
     public List<FrameReader> readers()

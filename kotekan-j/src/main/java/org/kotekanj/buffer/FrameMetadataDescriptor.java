@@ -267,20 +267,40 @@ public final class FrameMetadataDescriptor
     /** Time samples of one frequency for which any input block is lost (what a correlator reports per freq). */
     public static long lostSamples(final MemorySegment m, final int freq)
     {
+        return lostSamples(m, freq, 0, numTime(m));
+    }
+
+    /**
+     * Time samples {@code [from, to)} of one frequency for which any input block is lost: the correlator's lost count
+     * of a frame range and the baseband dump's, from the same arithmetic.
+     */
+    public static long lostSamples(final MemorySegment m, final int freq, final int from, final int to)
+    {
+        final int perRow = samplesPerRow(m);
         final int rows = numRows(m);
-        final int blocks = numBlocks(m);
         long lost = 0;
-        for (int row = 0; row < rows; row++)
+        for (int row = from / perRow; row < rows && row * perRow < to; row++)
         {
-            for (int block = 0; block < blocks; block++)
+            if (!rowPresent(m, row, freq))
             {
-                if (!present(m, row, freq, block))
-                {
-                    lost += samplesPerRow(m);
-                    break;
-                }
+                lost += Math.min(to, (row + 1) * perRow) - Math.max(from, row * perRow);
             }
         }
         return lost;
+    }
+
+    /** Whether every input block of one frequency is present in a flag row (its time samples are whole). */
+    public static boolean rowPresent(final MemorySegment m, final int row, final int freq)
+    {
+        final long cell = presenceIndex(m, row, freq, 0);
+        final int blocks = numBlocks(m);
+        for (int block = 0; block < blocks; block++)
+        {
+            if (m.get(JAVA_BYTE, cell + block) == 0)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 }

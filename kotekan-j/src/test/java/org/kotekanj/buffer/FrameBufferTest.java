@@ -13,7 +13,9 @@ import org.kotekanj.status.MetricsRegistry;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,6 +68,16 @@ class FrameBufferTest
         assertEquals(2, counter("kotekan_buffer_consumer_waits_total{stage_name=\"/reader\",buffer=\"buf\"}"));
         assertEquals(1, buffer.framesFull());
         assertEquals(2, buffer.framesInFlight());
+    }
+
+    @Test
+    void shouldGiveEveryProducerTheSameAttachmentOfAKind()
+    {
+        buffer = new FrameBuffer("buf", 4, 64, HugePages.OFF, -1, null);
+        final StringBuilder first = buffer.attachment(StringBuilder.class, StringBuilder::new);
+        assertSame(first, buffer.attachment(StringBuilder.class, () -> new StringBuilder("another")));
+        assertNotSame(first, new FrameBuffer("other", 4, 64, HugePages.OFF, -1, null)
+            .attachment(StringBuilder.class, StringBuilder::new), "one per buffer");
     }
 
     @Test

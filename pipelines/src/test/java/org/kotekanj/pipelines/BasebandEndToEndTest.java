@@ -28,6 +28,7 @@ import org.kotekanj.stage.Pipeline;
 import org.kotekanj.stage.StageRegistry;
 import org.kotekanj.stages.placement.ReceiveCounters;
 import org.kotekanj.stages.receive.FengineReceiver;
+import org.kotekanj.stages.util.FrameSink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -82,6 +83,9 @@ class BasebandEndToEndTest
               finish_after_idle_seconds: 1
             checker:
               kotekan_stage: SampleFrameChecker
+              in_buf: frames
+            order:                       # what the ring holds: every frame once, in time order
+              kotekan_stage: FrameSink
               in_buf: frames
             baseband:
               kotekan_stage: BasebandReadout
@@ -158,6 +162,9 @@ class BasebandEndToEndTest
             assertEquals(0, receiver.counters().sum(ReceiveCounters.DROPPED_BACKPRESSURE));
             assertEquals(0, checker.badFrames());
             assertTrue(checker.goodFrames() > 30, "frames " + checker.goodFrames());
+            final FrameSink order = (FrameSink)pipeline.stage("/order");
+            assertEquals(checker.goodFrames(), order.frames());
+            assertEquals(0, order.outOfOrder(), "every frame once, strictly in time order (first_seq increases)");
             for (final JsonNode status : ended)
             {
                 assertEquals("done", status.get("status").asText(), status.toString());
@@ -184,7 +191,8 @@ class BasebandEndToEndTest
         }
     }
 
-    private static JsonNode get(final HttpClient http, final String url) throws Exception
+    /** GETs a JSON answer, which must be 200. */
+    static JsonNode get(final HttpClient http, final String url) throws Exception
     {
         final HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
             HttpResponse.BodyHandlers.ofString());

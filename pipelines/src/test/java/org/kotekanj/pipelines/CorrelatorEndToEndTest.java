@@ -38,6 +38,7 @@ import org.kotekanj.sim.signal.SampleSignal;
 import org.kotekanj.stage.Pipeline;
 import org.kotekanj.stage.PipelineBuilder;
 import org.kotekanj.stage.StageRegistry;
+import org.kotekanj.stages.util.FrameSink;
 import org.kotekanj.status.MetricsRegistry;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -239,6 +240,9 @@ class CorrelatorEndToEndTest
               in_buf: visibilities
               output_dir: %s
               integrations_per_file: 2
+            order:                       # what the correlator was given: every frame once, in time order
+              kotekan_stage: FrameSink
+              in_buf: samples
             """.formatted(signal, T, freqs, T, inputs, freqs, destinations, STEPS, truth, impairments, ports,
             samplesPerIntegration, output);
         final Path config = dir.resolve("pipeline.yaml");
@@ -252,8 +256,11 @@ class CorrelatorEndToEndTest
         errors.throwIfAny();
         pipeline.start(metrics, new EndpointRegistry());
         assertTrue(pipeline.awaitStages(Duration.ofSeconds(60)), "the simulator stops and the pipeline drains");
+        final FrameSink order = (FrameSink)pipeline.stage("/order");
         pipeline.stop();
         assertEquals(null, pipeline.failure());
+        assertTrue(order.frames() > 0, "frames published");
+        assertEquals(0, order.outOfOrder(), "every frame once, strictly in time order (first_seq increases)");
         final String prometheus = metrics.prometheus();
         for (final String line : prometheus.split("\n"))
         {

@@ -37,7 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code SampleFrameChecker} verifies byte by byte; every receiver counter must equal what the ground truth implies.
  *
  * <p>Frames hold T = 64 samples (32 packet times), the window holds 2 frames, reordering stays within 8 packets:
- * every reordered packet is still placed. Samples of lost or rejected packets count as lost, except after a
+ * every reordered packet is still placed; the buffer holds 8 frames, or 4, which a replay fills faster than the
+ * checker reads them (it must wait for free frames, never drop or stall). Samples of lost or rejected packets count as lost, except after a
  * stream's last placed packet (not yet arrived at the end of a run, not lost).
  */
 class ReceivePathEndToEndTest
@@ -74,6 +75,7 @@ class ReceivePathEndToEndTest
     {
         return Stream.of(
             Arguments.of("clean", "{}", "", "tpluse"),
+            Arguments.of("clean, 4 frames (the replay waits for free frames)", "{}", "", "tpluse"),
             Arguments.of("loss", "{loss: {rate: 0.01}}", "", "tpluse"),
             Arguments.of("burst_loss", "{burst_loss: {rate: 0.004, min_packets: 2, max_packets: 20}}", "", "walsh"),
             Arguments.of("outage", "{outage: {rate: 0.002, packets: 40}}", "", "tpluse"),
@@ -117,7 +119,7 @@ class ReceivePathEndToEndTest
             samples_per_frame: %d
             frames:
               kotekan_buffer: standard
-              num_frames: 8
+              num_frames: %d
               frame_size: 4 * %d * %d
             receiver:
               kotekan_stage: FengineReceiver
@@ -134,7 +136,8 @@ class ReceivePathEndToEndTest
             order:
               kotekan_stage: FrameSink
               in_buf: frames
-            """.formatted(T, T, streams == 4 ? 2048 : 512, "error", pcap, "warn"), "receive.yaml", errors);
+            """.formatted(T, name.contains("4 frames") ? 4 : 8, T, streams == 4 ? 2048 : 512, "error", pcap, "warn"),
+            "receive.yaml", errors);
         final MetricsRegistry metrics = MetricsRegistry.inMemory();
         final Pipeline pipeline = PipelineBuilder.build(root, StageRegistry.discover(), metrics, errors);
         errors.throwIfAny();

@@ -37,23 +37,7 @@ public record TriggerRequest(long eventId, Long startUnixNanos, Long startFpga, 
     /** Parses and validates a body; throws a 400 {@link RestException} naming the field. */
     public static TriggerRequest parse(final byte[] body, final double defaultRefFreqMhz)
     {
-        final JsonNode json;
-        try
-        {
-            json = Json.parse(new String(body, java.nio.charset.StandardCharsets.UTF_8));
-        }
-        catch (final RestException e)
-        {
-            throw e;
-        }
-        catch (final RuntimeException e)
-        {
-            throw new RestException(400, "malformed JSON", null);
-        }
-        if (json == null || json.isMissingNode() || !json.isObject())
-        {
-            throw new RestException(400, "the body must be a JSON object", null);
-        }
+        final JsonNode json = object(body);
         final long eventId = integer(json, "event_id", 0, Long.MAX_VALUE, true);
         final boolean hasUnix = json.has("start_unix_seconds");
         final boolean hasFpga = json.has("start_fpga");
@@ -150,7 +134,30 @@ public record TriggerRequest(long eventId, Long startUnixNanos, Long startFpga, 
         return o;
     }
 
-    private static long integer(final JsonNode json, final String field, final long min, final long max,
+    /** The body as a JSON object; a 400 if it is not one. */
+    static JsonNode object(final byte[] body)
+    {
+        final JsonNode json;
+        try
+        {
+            json = Json.parse(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        catch (final RestException e)
+        {
+            throw e;
+        }
+        catch (final RuntimeException e)
+        {
+            throw new RestException(400, "malformed JSON", null);
+        }
+        if (json == null || json.isMissingNode() || !json.isObject())
+        {
+            throw new RestException(400, "the body must be a JSON object", null);
+        }
+        return json;
+    }
+
+    static long integer(final JsonNode json, final String field, final long min, final long max,
         final boolean required)
     {
         final JsonNode value = json.get(field);

@@ -40,7 +40,7 @@ class WaterfallTest
             ids[f] = f;
             mhz[f] = geometry.freqMhz(f);
         }
-        final NodeShape shape = new NodeShape(ids, mhz, 16, 16, 512, 2, 1, 2560);
+        final NodeShape shape = new NodeShape(ids, mhz, 16, 16, 512, 2, 1, 2560, new int[numFreqs]);
         final FrbPulse pulse = new FrbPulse(2600, 0.2, 48, 6, 400.0, 4.148808, 2560);
         final FrbSignal signal = new FrbSignal(new RandomSignal(5), pulse, geometry, 9);
         try (ReadoutHarness h = new ReadoutHarness(archive, new RingFeeder(shape, 8, signal), FreeSpace.fileSystem(),

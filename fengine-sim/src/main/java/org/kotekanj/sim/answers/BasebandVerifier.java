@@ -4,9 +4,10 @@ import org.kotekanj.sim.signal.SampleByte;
 import org.kotekanj.sim.signal.SampleSignal;
 
 /**
- * Compares a baseband dump byte for byte with the signal. A captured row must hold the signal, except that whole
- * bytes of {@code 0x88} are lost samples as the dump contract stores them (the file does not flag which, so they are
- * counted and noted, not failed); a row never captured must be {@code 0x00}.
+ * Compares a baseband dump byte for byte with the signal. A row flagged present ({@code sample_present} 1: every
+ * input captured) must hold the signal exactly. A row not flagged present may hold, per byte, the signal (the inputs
+ * that were captured), {@code 0x88} (lost samples, as the dump contract stores them) or {@code 0x00} (never
+ * captured); the file does not say which input is which, so 0x88 bytes are counted and noted, not failed.
  */
 public final class BasebandVerifier
 {
@@ -26,12 +27,12 @@ public final class BasebandVerifier
             final byte[] wanted = expected.samples()[t];
             for (int i = 0; i < found.length; i++)
             {
-                final byte want = dump.present()[t] ? wanted[i] : 0;
-                if (found[i] == want)
+                final byte want = wanted[i];
+                if (found[i] == want || !dump.present()[t] && found[i] == 0)
                 {
                     continue;
                 }
-                if (dump.present()[t] && found[i] == SampleByte.ZERO)
+                if (!dump.present()[t] && found[i] == SampleByte.ZERO)
                 {
                     filled++;
                     continue;

@@ -128,16 +128,23 @@ class VerifyCommandTest
         final BasebandWindow window = BasebandWindowFile.read(file);
         assertEquals(40, window.numTimes());
         assertEquals(16, window.numInputs());
+        // Row 3 lost input 2 (0x88, not present), row 20 was never captured (0x00, not present): both as the dump
+        // contract stores them. Row 39 claims to be present but holds a 0x88, row 30 a byte that is no sample.
         window.samples()[3][2] = SampleByte.ZERO;
-        window.present()[39] = false;
+        window.present()[3] = false;
+        java.util.Arrays.fill(window.samples()[20], (byte)0);
+        window.present()[20] = false;
+        window.samples()[39][0] = SampleByte.ZERO;
+        window.samples()[30][5] = (byte)(window.samples()[30][5] + 1 == 0 ? 2 : window.samples()[30][5] + 1);
+        window.present()[30] = false;
         Files.delete(file);
         BasebandWindowFile.write(file, window, PacketGeometry.singleBoard());
         final CommandRun lost = CommandRun.of("verify", config.toString(), file.toString());
         assertEquals(1, lost.exitCode(), lost.toString());
         assertTrue(lost.out().contains("note: 1 bytes are 0x88 where the signal is not"), lost.out());
-        assertTrue(lost.out().contains("differs: freq_id 9, input 0, time_fpga 5039 (not captured): expected 0x00"),
-            lost.out());
-        assertTrue(lost.out().contains("16 different"), lost.out());
+        assertTrue(lost.out().contains("differs: freq_id 9, input 0, time_fpga 5039: expected 0x"), lost.out());
+        assertTrue(lost.out().contains("differs: freq_id 9, input 5, time_fpga 5030 (not captured)"), lost.out());
+        assertTrue(lost.out().contains("2 different"), lost.out());
     }
 
     @Test

@@ -221,29 +221,42 @@ public final class FrameCompleter implements AutoCloseable
         {
             return true;
         }
-        final int run = firstRun(stream);
-        for (int row = 0; row < plan.rows(); row++)
+        if (holdsData(meta, stream))
         {
-            if (meta.get(JAVA_BYTE, presence(row, run)) != 0)
-            {
-                return false;
-            }
+            return false;
         }
         meta.set(JAVA_LONG_UNALIGNED, at, offset);
         return true;
     }
 
-    /** {@link FrameMetadataDescriptor#FLAG_REALIGNED} if any of this producer's streams is re-aligned in the frame. */
+    /**
+     * {@link FrameMetadataDescriptor#FLAG_REALIGNED} if the frame holds data of one of this producer's streams placed
+     * with a non-zero offset (a stream whose cells are all lost carries no re-aligned samples).
+     */
     public int realignedFlag(final MemorySegment meta)
     {
         for (final int stream : ownedStreams)
         {
-            if (FrameMetadataDescriptor.seqOffset(meta, stream) != 0)
+            if (FrameMetadataDescriptor.seqOffset(meta, stream) != 0 && holdsData(meta, stream))
             {
                 return FrameMetadataDescriptor.FLAG_REALIGNED;
             }
         }
         return 0;
+    }
+
+    /** Whether any cell of {@code stream} in the frame holds data (scans its presence rows up to the first). */
+    private boolean holdsData(final MemorySegment meta, final int stream)
+    {
+        final int run = firstRun(stream);
+        for (int row = 0; row < plan.rows(); row++)
+        {
+            if (meta.get(JAVA_BYTE, presence(row, run)) != 0)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

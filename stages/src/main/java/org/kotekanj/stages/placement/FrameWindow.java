@@ -14,7 +14,8 @@ import org.kotekanj.buffer.HeaderShare;
  * published strictly in time order, each once.
  *
  * <p>The window only windows, claims and agrees; what a frame holds is the {@link FrameCompleter}'s job. When no
- * frame is free downstream the window does not wait: the caller drops the packet and counts back-pressure. Several
+ * frame is free downstream the window does not wait: a live receiver drops the packet and counts back-pressure, a
+ * replay offers it again once a frame is free (every call before the claim is repeatable). Several
  * receive stages may fill one buffer: the frame each buffer sequence holds is agreed through
  * {@link FrameProducer#agree}, and the header totals (lost cells, flags) of all producers are merged through
  * {@link FrameProducer#contribute}.
@@ -26,6 +27,7 @@ public final class FrameWindow
 
     private final FrameProducer producer;
     private final FrameCompleter completer;
+    private final SharedTimeline timeline;
     private final boolean lead;
     private final int capacity;
     private final long[] frames;
@@ -38,9 +40,11 @@ public final class FrameWindow
     private int pendingFlags;
     private long published;
 
-    public FrameWindow(final FrameProducer producer, final FrameCompleter completer, final int capacity)
+    public FrameWindow(final FrameProducer producer, final FrameCompleter completer, final int capacity,
+        final SharedTimeline timeline)
     {
         this.producer = producer;
+        this.timeline = timeline;
         this.completer = completer;
         this.lead = producer.buffer().producers().indexOf(producer) == 0;
         this.capacity = capacity;
@@ -80,7 +84,6 @@ public final class FrameWindow
             final int slot = producer.tryClaim();
             if (slot < 0)
             {
-                pendingFlags |= FrameMetadataDescriptor.FLAG_BACKPRESSURE;
                 return BACKPRESSURE;
             }
             final long agreed = producer.agree(proposal);
@@ -115,6 +118,16 @@ public final class FrameWindow
     public MemorySegment metadata(final int entry)
     {
         return metadata[entry];
+    }
+
+    /**
+     * Marks the next frame to open as missing samples dropped for back-pressure (the caller dropped a packet that
+     * {@link #entryFor} answered {@link #BACKPRESSURE}). A caller that waits instead, and offers the packet again,
+     * flags nothing: nothing was lost.
+     */
+    public void flagBackpressure()
+    {
+        pendingFlags |= FrameMetadataDescriptor.FLAG_BACKPRESSURE;
     }
 
     /** Marks the open frames, and the next one to open, as containing an F-engine reset or jump. */
@@ -171,6 +184,7 @@ public final class FrameWindow
         pendingFlags = 0;
         open++;
         lastFrame = frame;
+        timeline.opened(frame);
     }
 
     private void publishOldest(final StreamTracker end)

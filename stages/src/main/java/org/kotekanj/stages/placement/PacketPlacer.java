@@ -60,25 +60,42 @@ public final class PacketPlacer
         this.rowShift = Integer.bitCount(samplesPerPacket) == 1 ? Integer.numberOfTrailingZeros(samplesPerPacket) : -1;
     }
 
-    /** Places (or counts the rejection of) one datagram at an absolute address. */
+    /** Places (or counts the rejection of) one datagram at an absolute address; drops it if no frame is free. */
     public void accept(final long address, final int length)
+    {
+        place(address, length, true);
+    }
+
+    /**
+     * Like {@link #accept}, but for a source that can wait (a replay): if the datagram needs a frame and none is free
+     * downstream, nothing is counted and false is returned; offer the same datagram again once a frame is free.
+     * Repeating an offer is harmless: everything before the claim (following the stream, publishing the frames that
+     * left the window) gives the same result the second time.
+     */
+    public boolean offer(final long address, final int length)
+    {
+        return place(address, length, false);
+    }
+
+    /** False only if the datagram needed a frame, none was free and {@code drop} is false (nothing counted). */
+    private boolean place(final long address, final int length, final boolean drop)
     {
         final int stream = classifier.classify(address, length);
         if (stream < 0)
         {
             reject(address, length, stream);
-            return;
+            return true;
         }
         final long seq = classifier.seq();
         if (!owned[stream])
         {
             counters.increment(stream, ReceiveCounters.MALFORMED_UNKNOWN_STREAM);
-            return;
+            return true;
         }
         final int verdict = tracker.follow(stream, seq, window.nextFrame());
         if (verdict == StreamTracker.REJECTED)
         {
-            return;
+            return true;
         }
         if (verdict == StreamTracker.MOVED)
         {
@@ -94,7 +111,7 @@ public final class PacketPlacer
         {
             // A stream re-aligned backwards (after a jump) stepping back behind the start of the timeline.
             counters.increment(stream, ReceiveCounters.TOO_OLD);
-            return;
+            return true;
         }
         final long frame = frameShift >= 0 ? position >>> frameShift : position / samplesPerFrame;
         final int timeInFrame = (int)(position - frame * samplesPerFrame);
@@ -102,13 +119,18 @@ public final class PacketPlacer
         if (entry == FrameWindow.TOO_OLD || entry >= 0 && !completer.claimOffset(window.metadata(entry), stream, offset))
         {
             counters.increment(stream, ReceiveCounters.TOO_OLD);
-            return;
+            return true;
         }
         if (entry == FrameWindow.BACKPRESSURE)
         {
+            if (!drop)
+            {
+                return false;
+            }
+            window.flagBackpressure();
             counters.increment(stream, ReceiveCounters.DROPPED_BACKPRESSURE_PACKETS);
             counters.add(stream, ReceiveCounters.DROPPED_BACKPRESSURE, samplesPerPacket);
-            return;
+            return true;
         }
         // timeInFrame is in [0, T) by construction and S divides T; the run offsets were checked against the frame
         // size when the completer was built. This guard keeps that proof local: no header, however hostile, can make
@@ -123,7 +145,7 @@ public final class PacketPlacer
         if (meta.get(JAVA_BYTE, completer.presence(row, runs)) != 0)
         {
             counters.increment(stream, ReceiveCounters.DUPLICATES);
-            return;
+            return true;
         }
         for (int k = 0; k < freqsPerPacket; k++)
         {
@@ -132,6 +154,7 @@ public final class PacketPlacer
         completer.queueCells(address + PacketHeaderDescriptor.PAYLOAD_OFFSET, inputsPerPacket, window.address(entry),
             timeInFrame, stream);
         counters.increment(stream, ReceiveCounters.PACKETS);
+        return true;
     }
 
     private void reject(final long address, final int length, final int code)

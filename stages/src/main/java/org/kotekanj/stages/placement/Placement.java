@@ -5,7 +5,8 @@ import org.kotekanj.stages.receive.ReceiverContext;
 
 /**
  * One receive core's placement, wired once from a concluded {@link ReceiverContext}: the copy queue, the
- * {@link FrameCompleter}, the {@link FrameWindow} over its output buffer and the {@link PacketPlacer} that uses them.
+ * {@link FrameCompleter}, the {@link FrameWindow} over its output buffer and the {@link PacketPlacer} that uses them,
+ * with the {@link SharedTimeline} of every receive core filling that buffer.
  * The receive stage, the placement tests and the placement benchmarks all build it the same way.
  */
 public final class Placement implements AutoCloseable
@@ -19,9 +20,10 @@ public final class Placement implements AutoCloseable
         final ReceiveEvents events, final int copyQueueCapacity)
     {
         copies = new CopyQueue(copyQueueCapacity, context.copyEngine());
-        final StreamTracker tracker = new StreamTracker(context, counters);
+        final SharedTimeline timeline = SharedTimeline.of(output.buffer());
+        final StreamTracker tracker = new StreamTracker(context, counters, timeline);
         completer = new FrameCompleter(context, copies, counters, output.buffer().numFrames(), tracker);
-        window = new FrameWindow(output, completer, context.windowFrames());
+        window = new FrameWindow(output, completer, context.windowFrames(), timeline);
         placer = new PacketPlacer(context, tracker, window, completer, copies, counters, events);
     }
 
@@ -29,6 +31,15 @@ public final class Placement implements AutoCloseable
     public void accept(final long address, final int length)
     {
         placer.accept(address, length);
+    }
+
+    /**
+     * Places one datagram from a source that can wait: false (nothing counted) if it needs a frame and none is free;
+     * offer it again later. See {@link PacketPlacer#offer}.
+     */
+    public boolean offer(final long address, final int length)
+    {
+        return placer.offer(address, length);
     }
 
     /** Executes the batch's queued copies. */

@@ -15,9 +15,10 @@ import org.kotekanj.stages.receive.ReceiverContext;
  * offset(stream)}, with a whole number of frames as offset, chosen so the stream's new data lands in the first frame
  * after every open one. Frames therefore keep strictly increasing {@code first_seq}, the stream that moved is placed
  * again at once, and the other streams go on untouched. Streams that move together (all links of one F-engine
- * restarting its counter) must stay time-aligned for the correlator, so the offset is an epoch shared by the
- * receiver: the first stream to confirm a move chooses it, and every later move whose new counter lands within
- * {@code reset_threshold_samples} of the receiver's newest sample with that epoch reuses it. The samples of the
+ * restarting its counter) must stay time-aligned for the correlator, so the offset is an epoch shared by every
+ * receive core of the buffer ({@link SharedTimeline}): the first stream to confirm a move chooses it, after every
+ * frame any core has opened, and every later move whose new counter lands within {@code reset_threshold_samples}
+ * of the receiver's newest sample with that epoch reuses it, whichever core follows that stream. The samples of the
  * moved stream between its last old packet and its re-aligned start count as lost (at most the window's worth).
  *
  * <p>{@link #follow} returns what to do with the packet; a confirmed move is the value {@link #MOVED}, and the caller
@@ -46,14 +47,17 @@ public final class StreamTracker
     private final long[] candidate;
     private final int[] votes;
     private final long[] offset;
+    private final SharedTimeline timeline;
     private long head = -1;
-    private boolean epochSet;
-    private long epoch;
 
-    public StreamTracker(final ReceiverContext context, final ReceiveCounters counters)
+    /**
+     * @param timeline shared by every receive core filling the same buffer: the epoch a move re-aligns onto.
+     */
+    public StreamTracker(final ReceiverContext context, final ReceiveCounters counters, final SharedTimeline timeline)
     {
         final PlacementPlan plan = context.plan();
         this.counters = counters;
+        this.timeline = timeline;
         this.samplesPerFrame = plan.layout().samplesPerFrame();
         this.samplesPerPacket = plan.geometry().samplesPerPacket();
         this.startTolerance = context.startToleranceSamples();
@@ -120,22 +124,13 @@ public final class StreamTracker
     }
 
     /**
-     * The offset that places a stream moved to {@code seq} on the receiver's timeline: the epoch, if the stream is
-     * not on it yet and it puts the stream within {@code reset_threshold_samples} of the newest sample (it moved with
-     * the stream that chose the epoch); otherwise a new epoch starting it in the first frame after every open one
-     * and after the newest sample. A stream that moves twice is two events: the second never reuses its own epoch.
+     * The offset that places a stream moved to {@code seq} on the receiver's timeline, from the epoch shared by every
+     * receive core of the buffer ({@link SharedTimeline#realign}). A stream that moves twice is two events: the
+     * second never reuses its own epoch.
      */
     private long realign(final int stream, final long seq, final long nextFrame)
     {
-        if (epochSet && offset[stream] != epoch && seq + epoch >= 0 && Math.abs(seq + epoch - head) <= resetThreshold)
-        {
-            return epoch;
-        }
-        final long headFrame = head < 0 ? 0 : Math.floorDiv(head, samplesPerFrame) + 1;
-        final long startFrame = Math.max(headFrame, nextFrame);
-        epoch = startFrame * samplesPerFrame - Math.floorDiv(seq, samplesPerFrame) * samplesPerFrame;
-        epochSet = true;
-        return epoch;
+        return timeline.realign(seq, offset[stream], head, nextFrame, samplesPerFrame, resetThreshold);
     }
 
     /** Samples added to a stream's counter to place it (0 until it moves; a whole number of frames). */

@@ -15,6 +15,7 @@ import org.kotekanj.stages.placement.Placement;
 import org.kotekanj.stages.placement.PlacementPlan;
 import org.kotekanj.stages.placement.ReceiveCounters;
 import org.kotekanj.stages.placement.ReceiveEvents;
+import org.kotekanj.stages.placement.SharedTimeline;
 import org.kotekanj.status.BucketHistogram;
 import org.kotekanj.status.MetricNames;
 
@@ -60,6 +61,9 @@ public final class FengineReceiver extends Stage
     private final AtomicLong lastPacketNanos = new AtomicLong();
     private PacketSource source;
     private boolean recorded;
+    /** Datagrams in the batch being placed, and the next one to place (a replay waiting for a frame stops there). */
+    private int received;
+    private int next;
     private boolean quietFinished;
     private long polls;
     private long emptyPolls;
@@ -73,6 +77,11 @@ public final class FengineReceiver extends Stage
         output = context.outBuffer("out_buf");
         receiver = ReceiverContext.read(context.config(), output.buffer().numFrames());
         sourceConfig = receiver.source();
+        final String shared = SharedTimeline.of(output.buffer()).own(output, receiver.ownedStreams());
+        if (shared != null)
+        {
+            context.config().error("streams_owned", shared);
+        }
         final PlacementPlan plan = receiver.plan();
         final SampleFrameLayout layout = plan.layout();
         context.requireFrameSize(output.buffer(), layout.frameBytes(), layout.numFreqs() + " freqs x " +
@@ -135,28 +144,54 @@ public final class FengineReceiver extends Stage
     @Override
     public int doWork()
     {
-        if (recorded && output.freeFrames() <= receiver.windowFrames())
+        if (next < received)
         {
-            return 0;
+            return placeBatch();
         }
         if ((++polls & (REFRESH_POLLS - 1)) == 0)
         {
             refreshGauges();
         }
-        final int received = source.poll(batch);
+        received = source.poll(batch);
+        next = 0;
         if (received == 0)
         {
             emptyPolls++;
             publishIfQuiet();
             return 0;
         }
-        for (int i = 0; i < received; i++)
+        return placeBatch();
+    }
+
+    /**
+     * Places the batch from datagram {@code next} on. A live source never waits: a datagram with no free frame is
+     * dropped and counted. A replay is not live: it stops at such a datagram, keeps the rest of the batch, and goes
+     * on from there on a later cycle, once downstream has freed a frame; it never drops and never stalls.
+     */
+    private int placeBatch()
+    {
+        final int from = next;
+        if (recorded)
         {
-            placement.accept(batch.address(i), batch.length(i));
+            while (next < received && placement.offer(batch.address(next), batch.length(next)))
+            {
+                next++;
+            }
+        }
+        else
+        {
+            for (; next < received; next++)
+            {
+                placement.accept(batch.address(next), batch.length(next));
+            }
         }
         placement.flush();
-        source.release(batch);
         counters.publish();
+        if (next < received)
+        {
+            return next - from;
+        }
+        source.release(batch);
         batchSizes.record(received);
         lastDataNanos = System.nanoTime();
         if (firstPacketNanos.get() == 0)
@@ -164,7 +199,7 @@ public final class FengineReceiver extends Stage
             firstPacketNanos.set(lastDataNanos);
         }
         lastPacketNanos.lazySet(lastDataNanos);
-        return received;
+        return next - from;
     }
 
     /**
@@ -205,16 +240,32 @@ public final class FengineReceiver extends Stage
         }
     }
 
-    /** A replay that has ended, or (with {@code finish_after_idle_seconds}) traffic that stopped. */
+    /**
+     * A replay that has ended and placed its last batch, or (with {@code finish_after_idle_seconds}) traffic that
+     * stopped.
+     */
     @Override
     public boolean isFinished()
     {
-        return quietFinished || source != null && source.isExhausted();
+        return quietFinished || source != null && source.isExhausted() && next >= received;
     }
 
+    /**
+     * Publishes what is open. A replay stopped while it waited for a free frame places what it can of its batch and
+     * counts the rest as dropped for back-pressure, so every datagram it read is still in exactly one counter.
+     */
     @Override
     public boolean onDrain()
     {
+        if (next < received)
+        {
+            for (; next < received; next++)
+            {
+                placement.accept(batch.address(next), batch.length(next));
+            }
+            placement.flush();
+            source.release(batch);
+        }
         placement.publishAllAtEnd();
         counters.publish();
         return true;

@@ -406,6 +406,61 @@ class PacketPlacerTest
     }
 
     @Test
+    void shouldFlagTheFrameAfterDatagramsDroppedForBackpressure()
+    {
+        final PlacementRig rig = rig(3, 1, new JavaCopyEngine());
+        rig.place(packets(0, 4 * T));
+        rig.consumer.tryAcquire();
+        rig.consumer.release();
+        rig.place(packets(4 * T, 5 * T));
+        final List<Integer> flags = new ArrayList<>();
+        rig.drainFrames((frame, meta) -> flags.add(FrameMetadataDescriptor.flags(meta)));
+        assertEquals(List.of(0, 0, FrameMetadataDescriptor.FLAG_BACKPRESSURE), flags,
+            "frame 3's datagrams were dropped, so frame 4, the next to open, says so");
+    }
+
+    /** A replay offers a datagram; with no free frame it is neither placed nor counted, and is offered again later. */
+    @Test
+    void shouldHoldAnOfferedDatagramThatFindsNoFreeFrameAndPlaceItWhenOneIsFree()
+    {
+        final PlacementRig rig = rig(3, 1, new JavaCopyEngine());
+        final List<MemorySegment> datagrams = packets(0, 6 * T);
+        final List<Long> firstSeqs = new ArrayList<>();
+        int next = 0;
+        int refused = 0;
+        while (next < datagrams.size())
+        {
+            final MemorySegment datagram = datagrams.get(next);
+            if (rig.placement.offer(datagram.address(), (int)datagram.byteSize()))
+            {
+                next++;
+                continue;
+            }
+            refused++;
+            rig.placement.flush();
+            rig.counters.publish();
+            assertEquals(next, rig.counters.sum(ReceiveCounters.PACKETS), "nothing counted for a refused offer");
+            final int slot = rig.consumer.tryAcquire();
+            assertTrue(slot >= 0, "a refused offer means downstream holds every frame");
+            firstSeqs.add(FrameMetadataDescriptor.firstSeq(rig.consumer.metadata(slot)));
+            assertEquals(0, rig.verify(rig.consumer.frame(slot), rig.consumer.metadata(slot)));
+            assertEquals(0, FrameMetadataDescriptor.flags(rig.consumer.metadata(slot)));
+            rig.consumer.release();
+        }
+        rig.placement.flush();
+        firstSeqs.addAll(rig.drainFrames((frame, meta) ->
+        {
+            assertEquals(0, rig.verify(frame, meta));
+            assertEquals(0, FrameMetadataDescriptor.flags(meta));
+        }));
+        assertTrue(refused > 0, "the buffer of 3 frames filled");
+        assertEquals(List.of(0L, (long)T, 2L * T, 3L * T, 4L * T, 5L * T), firstSeqs);
+        assertEquals(datagrams.size(), rig.counters.sum(ReceiveCounters.PACKETS));
+        assertEquals(0, rig.counters.sum(ReceiveCounters.DROPPED_BACKPRESSURE_PACKETS));
+        assertEquals(0, rig.counters.sum(ReceiveCounters.LOST_SAMPLES));
+    }
+
+    @Test
     void shouldIgnoreAbsurdJumpsUntilConfirmed()
     {
         final PlacementRig rig = rig(8, 2, new JavaCopyEngine());

@@ -20,6 +20,7 @@ import org.kotekanj.status.MetricsRegistry;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two receive cores filling one set of frames, as CHIME's four links per node do: each owns two of the four streams
@@ -129,6 +130,99 @@ class SharedFramesTest
         }
     }
 
+    @Test
+    void shouldReAlignAResetSeenByBothProducersOntoOneEpochWhenTheFirstCoreConfirmsFirst()
+    {
+        resetSeenByBothProducers(true);
+    }
+
+    @Test
+    void shouldReAlignAResetSeenByBothProducersOntoOneEpochWhenTheSecondCoreConfirmsFirst()
+    {
+        resetSeenByBothProducers(false);
+    }
+
+    /**
+     * The F-engine resets every link's counter to 0 after frame 12; core b's links lost frame 12 (an outage), so b
+     * alone knows less of the timeline than a. Both cores' streams must be re-aligned by the same whole number of
+     * frames: the correlator multiplies inputs of both halves at the same frame time, so they must carry the same
+     * F-engine sample. Every byte is checked against the signal at each stream's F-engine counter.
+     */
+    private void resetSeenByBothProducers(final boolean aFirst)
+    {
+        try (TwoCores cores = new TwoCores())
+        {
+            final TestTraffic traffic = cores.traffic;
+            final Core a = cores.a;
+            final Core b = cores.b;
+            a.place(traffic, 0, 1, 10 * T, 13 * T);
+            b.place(traffic, 2, 3, 10 * T, 12 * T);
+            // After the reset: 3 packets per stream are rejected, the 4th confirms (jump_confirmations: 4).
+            if (aFirst)
+            {
+                a.place(traffic, 0, 1, 0, 3 * T);
+                b.place(traffic, 2, 3, 0, 3 * T);
+            }
+            else
+            {
+                b.place(traffic, 2, 3, 0, 3 * T);
+                a.place(traffic, 0, 1, 0, 3 * T);
+            }
+            a.end();
+            b.end();
+
+            final List<Long> starts = new ArrayList<>();
+            final List<Long> offsets = new ArrayList<>();
+            final List<Integer> realigned = new ArrayList<>();
+            int slot;
+            while ((slot = cores.consumer.tryAcquire()) >= 0)
+            {
+                final MemorySegment meta = cores.consumer.metadata(slot);
+                starts.add(FrameMetadataDescriptor.firstSeq(meta));
+                long offset = -1;
+                for (int s = 0; s < 4; s++)
+                {
+                    if (holdsData(cores.plan, meta, s))
+                    {
+                        final long mine = FrameMetadataDescriptor.seqOffset(meta, s);
+                        assertTrue(offset < 0 || offset == mine, "frame " + FrameMetadataDescriptor.firstSeq(meta) +
+                            ": stream " + s + " re-aligned by " + mine + ", another stream by " + offset);
+                        offset = mine;
+                    }
+                }
+                offsets.add(offset);
+                realigned.add(FrameMetadataDescriptor.flags(meta) & FrameMetadataDescriptor.FLAG_REALIGNED);
+                cores.verify(cores.consumer.frame(slot), meta);
+                cores.consumer.release();
+            }
+            assertEquals(List.of(10L * T, 11L * T, 12L * T, 13L * T, 14L * T, 15L * T), starts);
+            assertEquals(List.of(0L, 0L, 0L, 13L * T, 13L * T, 13L * T), offsets,
+                "one epoch for the reset, after every frame either core opened");
+            final int r = FrameMetadataDescriptor.FLAG_REALIGNED;
+            assertEquals(List.of(0, 0, 0, r, r, r), realigned);
+            for (int s = 0; s < 4; s++)
+            {
+                final Core core = s < 2 ? a : b;
+                assertEquals(1, core.counters.total(s, ReceiveCounters.RESETS), "stream " + s);
+                assertEquals(3 * T / 2 - 3, core.counters.total(s, ReceiveCounters.PACKETS) -
+                    (s < 2 ? 3 * T / 2 : T), "stream " + s + ": every packet after the confirmation placed");
+            }
+        }
+    }
+
+    /** Whether any cell of stream {@code s} holds data in a frame. */
+    private static boolean holdsData(final PlacementPlan plan, final MemorySegment meta, final int s)
+    {
+        for (int row = 0; row < plan.rows(); row++)
+        {
+            if (FrameMetadataDescriptor.present(meta, row, plan.freqIndex(s, 0), plan.inputBlock(s)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A CHIME node's four streams, two per core, into one buffer of 8 frames read by one consumer. */
     private static final class TwoCores implements AutoCloseable
     {
@@ -152,6 +246,38 @@ class SharedFramesTest
             buffer.allocate(metrics);
             a = new Core(first, plan, metrics, new int[] {0, 1});
             b = new Core(second, plan, metrics, new int[] {2, 3});
+        }
+
+        /** Every byte of a frame: present cells hold the signal at their stream's F-engine counter, lost ones 0x88. */
+        void verify(final MemorySegment frame, final MemorySegment meta)
+        {
+            final long firstSeq = FrameMetadataDescriptor.firstSeq(meta);
+            for (int s = 0; s < 4; s++)
+            {
+                final long sourceFirstSeq = firstSeq - FrameMetadataDescriptor.seqOffset(meta, s);
+                for (int k = 0; k < 4; k++)
+                {
+                    final int freq = plan.freqIndex(s, k);
+                    for (int t = 0; t < T; t++)
+                    {
+                        final boolean present = FrameMetadataDescriptor.present(meta, t / 2, freq, s);
+                        for (int i = 0; i < 512; i++)
+                        {
+                            final int input = s * 512 + i;
+                            final byte expected = present ?
+                                signal.sample(sourceFirstSeq + t, table.streams().get(s).freqIds()[k], input) :
+                                PacketHeaderDescriptor.FILL;
+                            final byte actual = frame.get(JAVA_BYTE, plan.layout().offset(freq, t, input));
+                            if (actual != expected)
+                            {
+                                throw new AssertionError("frame " + firstSeq + ", stream " + s + ", freq index " +
+                                    freq + ", t " + t + ", input " + input + ": expected " + (expected & 0xFF) +
+                                    ", found " + (actual & 0xFF));
+                            }
+                        }
+                    }
+                }
+            }
         }
 
         @Override
