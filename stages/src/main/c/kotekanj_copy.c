@@ -1,19 +1,28 @@
 /*
- * Batched placement copies for the kotekan-j receive path: one call per receive batch copies every queued packet
- * run to its frame with non-temporal (streaming) stores, so the payload bytes go to DRAM once without reading the
- * destination lines into cache, and ends with a single sfence (a release store in Java does not order streaming
- * stores). Loaded through the FFM API; the Java fallback (MemorySegment.copy) produces identical frames.
+ * Placement copies for the kotekan-j receive path: queued packets' runs are copied to their frames with non-temporal
+ * (streaming) stores, so the payload bytes go to DRAM once without reading the destination lines into cache, either
+ * ahead of the end of the receive batch (kj_copy_ahead) or at it (kj_copy_batch, which ends with the batch's single
+ * sfence: a release store in Java does not order streaming stores). Loaded through the FFM API; the Java fallback
+ * (MemorySegment.copy) produces identical frames.
  */
 #include <immintrin.h>
 #include <stdint.h>
 #include <string.h>
 
-/* One queued copy; the layout is CopyQueueDescriptor in Java: src at 0, dst at 8, length at 16, 24 bytes. */
+/*
+ * One queued copy, a grid of rows x runs runs of length bytes; the layout is CopyQueueDescriptor in Java (64 bytes).
+ * Run i of row r copies from src + (r * runs + i) * src_stride to dst + r * row_stride + i * run_stride.
+ */
 typedef struct
 {
     const uint8_t *src;
     uint8_t *dst;
     int64_t length;
+    int64_t src_stride;
+    int64_t runs;
+    int64_t run_stride;
+    int64_t rows;
+    int64_t row_stride;
 } kj_copy;
 
 __attribute__((target("avx512f"))) static void stream_avx512(const uint8_t *src, uint8_t *dst, int64_t length)
@@ -99,36 +108,66 @@ int32_t kj_copy_vector_bits(void)
 }
 
 /*
- * Copies count queued runs. A run whose destination is 16-byte aligned and at least 16 bytes long is streamed with
- * the widest stores its alignment and this CPU allow; others are copied normally. Ends with one sfence so the frame
- * is complete before Java publishes it.
+ * Copies one run. A run whose destination is 16-byte aligned and at least 16 bytes long is streamed with the widest
+ * stores its alignment and this CPU allow; others are copied normally.
  */
-void kj_copy_batch(const kj_copy *copies, int32_t count)
+static inline void copy_run(const int bits, const uint8_t *src, uint8_t *dst, const int64_t length)
+{
+    if (((uintptr_t)dst & 15) == 0 && length >= 16)
+    {
+        if (bits == 512 && ((uintptr_t)dst & 63) == 0)
+        {
+            stream_avx512(src, dst, length);
+        }
+        else if (bits >= 256 && ((uintptr_t)dst & 31) == 0)
+        {
+            stream_avx2(src, dst, length);
+        }
+        else
+        {
+            stream_sse2(src, dst, length);
+        }
+    }
+    else
+    {
+        memcpy(dst, src, (size_t)length);
+    }
+}
+
+/* Copies count queued entries, every run of each in order (row by row). */
+static void copy_entries(const kj_copy *copies, int32_t count)
 {
     const int bits = vector_bits != 0 ? vector_bits : kj_copy_vector_bits();
     for (int32_t n = 0; n < count; n++)
     {
         const kj_copy *c = &copies[n];
-        if (((uintptr_t)c->dst & 15) == 0 && c->length >= 16)
+        const uint8_t *src = c->src;
+        for (int64_t r = 0; r < c->rows; r++)
         {
-            if (bits == 512 && ((uintptr_t)c->dst & 63) == 0)
+            uint8_t *dst = c->dst + r * c->row_stride;
+            for (int64_t i = 0; i < c->runs; i++)
             {
-                stream_avx512(c->src, c->dst, c->length);
+                copy_run(bits, src, dst, c->length);
+                src += c->src_stride;
+                dst += c->run_stride;
             }
-            else if (bits >= 256 && ((uintptr_t)c->dst & 31) == 0)
-            {
-                stream_avx2(c->src, c->dst, c->length);
-            }
-            else
-            {
-                stream_sse2(c->src, c->dst, c->length);
-            }
-        }
-        else
-        {
-            memcpy(c->dst, c->src, (size_t)c->length);
         }
     }
+}
+
+/* Copies count queued entries without the sfence: their stores are ordered by the next kj_copy_batch. */
+void kj_copy_ahead(const kj_copy *copies, int32_t count)
+{
+    copy_entries(copies, count);
+}
+
+/*
+ * Copies count queued entries (possibly none) and ends with one sfence, which also orders every kj_copy_ahead before
+ * it, so the frame is complete before Java publishes it.
+ */
+void kj_copy_batch(const kj_copy *copies, int32_t count)
+{
+    copy_entries(copies, count);
     _mm_sfence();
 }
 

@@ -15,6 +15,13 @@ public interface CopyEngine
      */
     void copyBatch(MemorySegment queue, int count);
 
+    /**
+     * Copies the first {@code count} entries of {@code queue} without waiting for their stores to become visible:
+     * they are, at the latest, when the next {@link #copyBatch} returns. Lets the copies of the first packets of a
+     * batch drain to memory while the rest are placed.
+     */
+    void copyAhead(MemorySegment queue, int count);
+
     /** {@code streaming} or {@code java}, for logs and {@code /status}. */
     String name();
 

@@ -42,6 +42,8 @@ public final class FrameCompleter implements AutoCloseable
     private final long presenceRowStride;
     private final int[] presenceCell;
     private final long[] runOffset;
+    private final boolean[] evenRuns;
+    private final long[] runStride;
 
     /**
      * @param slots slots of the output buffer (padding is filled once per slot).
@@ -87,6 +89,22 @@ public final class FrameCompleter implements AutoCloseable
                 runOffset[s * freqsPerPacket + k] = offset;
             }
         }
+        // Per stream: whether its slots lie evenly apart in the frame (true of every stream table this project
+        // builds), so that a packet is one queue entry; otherwise one entry per slot.
+        this.evenRuns = new boolean[plan.numStreams()];
+        this.runStride = new long[plan.numStreams()];
+        for (int s = 0; s < plan.numStreams(); s++)
+        {
+            final int first = s * freqsPerPacket;
+            final long stride = freqsPerPacket > 1 ? runOffset[first + 1] - runOffset[first] : 0;
+            boolean even = true;
+            for (int k = 2; k < freqsPerPacket; k++)
+            {
+                even &= runOffset[first + k] - runOffset[first + k - 1] == stride;
+            }
+            evenRuns[s] = even;
+            runStride[s] = stride;
+        }
     }
 
     /** The first run of a stream: runs {@code firstRun(s) + k} for {@code k < freqs per packet}. */
@@ -95,16 +113,28 @@ public final class FrameCompleter implements AutoCloseable
         return stream * freqsPerPacket;
     }
 
-    /** Offset in a frame of a run's bytes at time sample 0 (add {@code t * rowStride()} for sample t). */
-    public long runOffset(final int run)
+    /**
+     * Queues the copies of one packet-length of a stream's cells starting at time sample {@code time} of a frame:
+     * runs of {@code inputsPerPacket} bytes from {@code src}, {@code srcStride} bytes apart in packet order (time
+     * major, slot minor): a payload's run length, or 0 to repeat one fill run. One queue entry when the stream's slots
+     * lie evenly apart in the frame. {@code time} must be a packet boundary in {@code [0, samplesPerFrame)}.
+     */
+    public void queueCells(final long src, final long srcStride, final long frameAddress, final int time,
+        final int stream)
     {
-        return runOffset[run];
-    }
-
-    /** Bytes from one time sample to the next in a frame. */
-    public long rowStride()
-    {
-        return rowStride;
+        final int first = firstRun(stream);
+        final long at = frameAddress + (long)time * rowStride;
+        if (evenRuns[stream])
+        {
+            copies.addRuns(src, srcStride, at + runOffset[first], inputsPerPacket, freqsPerPacket, runStride[stream],
+                samplesPerPacket, rowStride);
+            return;
+        }
+        for (int k = 0; k < freqsPerPacket; k++)
+        {
+            copies.addRuns(src + k * srcStride, srcStride * freqsPerPacket, at + runOffset[first + k], inputsPerPacket,
+                1, 0, samplesPerPacket, rowStride);
+        }
     }
 
     /** Offset in the metadata of the presence byte of a run in presence row {@code row}. */
@@ -171,14 +201,7 @@ public final class FrameCompleter implements AutoCloseable
                     counters.add(stream, ReceiveCounters.LOST_SAMPLES, samplesPerPacket);
                 }
                 lostCells += freqsPerPacket;
-                for (int k = 0; k < freqsPerPacket; k++)
-                {
-                    final long rowAddress = frameAddress + runOffset[run + k] + (long)row * samplesPerPacket * rowStride;
-                    for (int t = 0; t < samplesPerPacket; t++)
-                    {
-                        copies.add(fillAddress, rowAddress + t * rowStride, inputsPerPacket);
-                    }
-                }
+                queueCells(fillAddress, 0, frameAddress, row * samplesPerPacket, stream);
             }
         }
         copies.flush();
@@ -278,10 +301,8 @@ public final class FrameCompleter implements AutoCloseable
         }
         for (int f = 0; f < layout.numFreqs(); f++)
         {
-            for (int t = 0; t < layout.samplesPerFrame(); t++)
-            {
-                copies.add(fillAddress, base + layout.offset(f, t, plan.numInputs()), width);
-            }
+            copies.addRuns(fillAddress, 0, base + layout.offset(f, 0, plan.numInputs()), width, 1, 0,
+                layout.samplesPerFrame(), rowStride);
         }
         copies.flush();
     }

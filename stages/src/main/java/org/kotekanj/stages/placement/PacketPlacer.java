@@ -32,7 +32,6 @@ public final class PacketPlacer
     private final int samplesPerPacket;
     private final int freqsPerPacket;
     private final int inputsPerPacket;
-    private final long rowStride;
     private final int frameShift;
     private final int rowShift;
 
@@ -57,7 +56,6 @@ public final class PacketPlacer
         this.samplesPerPacket = plan.geometry().samplesPerPacket();
         this.freqsPerPacket = plan.geometry().freqsPerPacket();
         this.inputsPerPacket = plan.geometry().inputsPerPacket();
-        this.rowStride = completer.rowStride();
         this.frameShift = Long.bitCount(samplesPerFrame) == 1 ? Long.numberOfTrailingZeros(samplesPerFrame) : -1;
         this.rowShift = Integer.bitCount(samplesPerPacket) == 1 ? Integer.numberOfTrailingZeros(samplesPerPacket) : -1;
     }
@@ -153,17 +151,8 @@ public final class PacketPlacer
         {
             meta.set(JAVA_BYTE, completer.presence(row, runs + k), (byte)1);
         }
-        final long frameRow = window.address(entry) + (long)timeInFrame * rowStride;
-        long src = address + PacketHeaderDescriptor.PAYLOAD_OFFSET;
-        for (int t = 0; t < samplesPerPacket; t++)
-        {
-            final long dstRow = frameRow + t * rowStride;
-            for (int k = 0; k < freqsPerPacket; k++)
-            {
-                copies.add(src, dstRow + completer.runOffset(runs + k), inputsPerPacket);
-                src += inputsPerPacket;
-            }
-        }
+        completer.queueCells(address + PacketHeaderDescriptor.PAYLOAD_OFFSET, inputsPerPacket, window.address(entry),
+            timeInFrame, stream);
         counters.increment(stream, ReceiveCounters.PACKETS);
         return true;
     }

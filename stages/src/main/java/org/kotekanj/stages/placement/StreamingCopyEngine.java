@@ -28,6 +28,7 @@ public final class StreamingCopyEngine implements CopyEngine
     private static volatile boolean tried;
 
     private final MethodHandle copyBatch;
+    private final MethodHandle copyAhead;
     private final MethodHandle referenceRuns;
     private final int vectorBits;
 
@@ -35,6 +36,8 @@ public final class StreamingCopyEngine implements CopyEngine
     {
         final Linker linker = Linker.nativeLinker();
         copyBatch = linker.downcallHandle(library.find("kj_copy_batch").orElseThrow(),
+            FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT), Linker.Option.critical(true));
+        copyAhead = linker.downcallHandle(library.find("kj_copy_ahead").orElseThrow(),
             FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT), Linker.Option.critical(true));
         referenceRuns = linker.downcallHandle(library.find("kj_reference_runs").orElseThrow(),
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT,
@@ -80,6 +83,19 @@ public final class StreamingCopyEngine implements CopyEngine
         try
         {
             copyBatch.invokeExact(queue, count);
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("native copy failed", t);
+        }
+    }
+
+    @Override
+    public void copyAhead(final MemorySegment queue, final int count)
+    {
+        try
+        {
+            copyAhead.invokeExact(queue, count);
         }
         catch (final Throwable t)
         {

@@ -164,33 +164,61 @@ class PacketPlacerFuzzTest
         @Override
         public void copyBatch(final MemorySegment queue, final int count)
         {
+            final int longs = CopyQueueDescriptor.ENTRY_LENGTH / Long.BYTES;
             for (int i = 0; i < count; i++)
             {
-                final long src = queue.getAtIndex(JAVA_LONG, 3L * i);
-                final long dst = queue.getAtIndex(JAVA_LONG, 3L * i + 1);
-                final long length = queue.getAtIndex(JAVA_LONG, 3L * i + 2);
-                final long frame = Math.floorDiv(dst - framesBase, frameBytes);
-                if (length <= 0 || dst < framesBase || frame >= numFrames ||
-                    dst + length > framesBase + (frame + 1) * frameBytes)
+                final long base = (long)longs * i;
+                final long src = queue.getAtIndex(JAVA_LONG, base + CopyQueueDescriptor.SRC_OFFSET / 8);
+                final long dst = queue.getAtIndex(JAVA_LONG, base + CopyQueueDescriptor.DST_OFFSET / 8);
+                final long length = queue.getAtIndex(JAVA_LONG, base + CopyQueueDescriptor.LENGTH_OFFSET / 8);
+                final long srcStride = queue.getAtIndex(JAVA_LONG, base + CopyQueueDescriptor.SRC_STRIDE_OFFSET / 8);
+                final long runs = queue.getAtIndex(JAVA_LONG, base + CopyQueueDescriptor.RUNS_OFFSET / 8);
+                final long runStride = queue.getAtIndex(JAVA_LONG, base + CopyQueueDescriptor.RUN_STRIDE_OFFSET / 8);
+                final long rows = queue.getAtIndex(JAVA_LONG, base + CopyQueueDescriptor.ROWS_OFFSET / 8);
+                final long rowStride = queue.getAtIndex(JAVA_LONG, base + CopyQueueDescriptor.ROW_STRIDE_OFFSET / 8);
+                if (runs <= 0 || rows <= 0)
                 {
-                    throw new AssertionError("copy of " + length + " bytes to " + (dst - framesBase) +
-                        " leaves the frames of " + frameBytes + " bytes");
+                    throw new AssertionError("entry of " + rows + " x " + runs + " runs");
                 }
-                final boolean fromDatagram = src >= datagrams.address() &&
-                    src + length <= datagrams.address() + datagrams.byteSize();
-                if (!fromDatagram)
+                for (long r = 0; r < rows; r++)
                 {
-                    final MemorySegment fill = MemorySegment.NULL.reinterpret(Long.MAX_VALUE).asSlice(src, length);
-                    for (long b = 0; b < length; b++)
+                    for (long k = 0; k < runs; k++)
                     {
-                        if (fill.get(JAVA_BYTE, b) != PacketHeaderDescriptor.FILL)
-                        {
-                            throw new AssertionError("copy reads neither a datagram nor the 0x88 fill");
-                        }
+                        checkRun(src + (r * runs + k) * srcStride, dst + r * rowStride + k * runStride, length);
                     }
                 }
             }
             delegate.copyBatch(queue, count);
+        }
+
+        @Override
+        public void copyAhead(final MemorySegment queue, final int count)
+        {
+            copyBatch(queue, count);
+        }
+
+        private void checkRun(final long src, final long dst, final long length)
+        {
+            final long frame = Math.floorDiv(dst - framesBase, frameBytes);
+            if (length <= 0 || dst < framesBase || frame >= numFrames ||
+                dst + length > framesBase + (frame + 1) * frameBytes)
+            {
+                throw new AssertionError("copy of " + length + " bytes to " + (dst - framesBase) +
+                    " leaves the frames of " + frameBytes + " bytes");
+            }
+            final boolean fromDatagram = src >= datagrams.address() &&
+                src + length <= datagrams.address() + datagrams.byteSize();
+            if (!fromDatagram)
+            {
+                final MemorySegment fill = MemorySegment.NULL.reinterpret(Long.MAX_VALUE).asSlice(src, length);
+                for (long b = 0; b < length; b++)
+                {
+                    if (fill.get(JAVA_BYTE, b) != PacketHeaderDescriptor.FILL)
+                    {
+                        throw new AssertionError("copy reads neither a datagram nor the 0x88 fill");
+                    }
+                }
+            }
         }
 
         @Override

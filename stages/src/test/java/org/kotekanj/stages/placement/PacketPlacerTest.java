@@ -498,4 +498,48 @@ class PacketPlacerTest
             org.junit.jupiter.api.Assertions.assertArrayEquals(javaFrames.get(i), nativeFrames.get(i), "frame " + i);
         }
     }
+
+    @Test
+    void shouldPlaceStreamsWhoseFrequenciesAreNotEvenlyApartInTheFrame()
+    {
+        // Stream 0's slots land at frame frequencies 3, 0, 2, 1 (one queue entry per slot), stream 1's evenly apart
+        // (one entry per packet); both byte-exact, with a lost packet filled, on every engine this machine has.
+        final StreamTable uneven = new StreamTable(GEOMETRY, List.of(
+            new StreamSpec(StreamId.of(0, 1, 0), 0, new int[] {8, 5, 7, 6}),
+            new StreamSpec(StreamId.of(2, 1, 0), 1, new int[] {5, 6, 7, 8})));
+        final TestTraffic unevenTraffic = new TestTraffic(uneven, signal);
+        final List<CopyEngine> engines = new ArrayList<>(List.of(new JavaCopyEngine()));
+        if (StreamingCopyEngine.load() != null)
+        {
+            engines.add(StreamingCopyEngine.load());
+        }
+        try
+        {
+            for (final CopyEngine engine : engines)
+            {
+                final PlacementRig rig = new PlacementRig(uneven, T, 8, 2, signal, engine);
+                rigs.add(rig);
+                final List<MemorySegment> sent = new ArrayList<>();
+                for (long seq = 0; seq < 2 * T; seq += GEOMETRY.samplesPerPacket())
+                {
+                    for (int s = 0; s < 2; s++)
+                    {
+                        if (s != 0 || seq != 6)
+                        {
+                            sent.add(unevenTraffic.packet(s, seq));
+                        }
+                    }
+                }
+                rig.place(sent);
+                final long[] lost = new long[1];
+                final List<Long> frames = rig.drainFrames((frame, meta) -> lost[0] += rig.verify(frame, meta));
+                assertEquals(2, frames.size(), engine.name());
+                assertEquals(GEOMETRY.freqsPerPacket(), lost[0], engine.name());
+            }
+        }
+        finally
+        {
+            unevenTraffic.close();
+        }
+    }
 }

@@ -66,6 +66,50 @@ class StreamingCopyEngineTest
     }
 
     @Test
+    void shouldCopyEveryRunOfAGridEntryLikeTheJavaEngine()
+    {
+        final StreamingCopyEngine engine = StreamingCopyEngine.load();
+        assumeTrue(engine != null, "native copy helper not built here");
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment src = arena.allocate(1 << 16, 64);
+            final MemorySegment viaNative = arena.allocate(1 << 22, 64);
+            final MemorySegment viaJava = arena.allocate(1 << 22, 64);
+            final Random random = new Random(11);
+            for (long i = 0; i < src.byteSize(); i++)
+            {
+                src.set(JAVA_BYTE, i, (byte)random.nextInt());
+            }
+            // Copied ahead every 3 entries (and when full) natively, in whole batches in Java.
+            final CopyQueue streamed = new CopyQueue(16, engine, 3);
+            final CopyQueue plain = new CopyQueue(16, new JavaCopyEngine(), 16);
+            for (int n = 0; n < 500; n++)
+            {
+                // A packet-like grid: rows x runs of one length, contiguous or repeated source, destinations apart by
+                // run and row strides (a multiple of the length or not, so alignments vary), forwards or backwards.
+                final int length = 1 + random.nextInt(600);
+                final int runs = 1 + random.nextInt(4);
+                final int rows = 1 + random.nextInt(4);
+                final long srcStride = random.nextBoolean() ? length : 0;
+                final long runStride = (length + random.nextInt(3) * 64L + random.nextInt(2) * random.nextInt(64)) *
+                    (random.nextBoolean() ? 1 : -1);
+                final long rowStride = runs * Math.abs(runStride) + random.nextInt(4) * 16L + length;
+                final long span = rowStride * rows;
+                final long dst = (runStride < 0 ? (runs - 1) * -runStride : 0) +
+                    random.nextInt((int)(viaNative.byteSize() - span - runs * Math.abs(runStride)));
+                final long from = random.nextInt((int)(src.byteSize() - (long)runs * rows * length));
+                streamed.addRuns(src.address() + from, srcStride, viaNative.address() + dst, length, runs, runStride,
+                    rows, rowStride);
+                plain.addRuns(src.address() + from, srcStride, viaJava.address() + dst, length, runs, runStride, rows,
+                    rowStride);
+            }
+            streamed.flush();
+            plain.flush();
+            assertArrayEquals(viaJava.toArray(JAVA_BYTE), viaNative.toArray(JAVA_BYTE));
+        }
+    }
+
+    @Test
     void shouldCopyTheReferenceLoopLikeTheQueue()
     {
         final StreamingCopyEngine engine = StreamingCopyEngine.load();

@@ -27,7 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Raw copy strategies into a 1 GiB frame ring (THP-backed, as buffers are): one batch = 64 packets' worth of 4096
- * payload bytes from a cache-hot slot area, in runs of {@code run} bytes, to sequential ring positions.
+ * payload bytes from a cache-hot slot area, in runs of {@code run} bytes, to sequential ring positions (one queue
+ * entry per packet, as the placement queues it).
  * {@code streaming}: the native batch with non-temporal stores and one sfence; {@code java}: the queued
  * {@code MemorySegment.copy} path; {@code c}: the C reference, the same copies as a plain C loop of the widest
  * streaming stores (AVX-512 here) in one downcall, measured in the same run. Bytes per second = 4096 / (ns per op),
@@ -71,7 +72,7 @@ public class CopyBenchmark
         {
             throw new IllegalStateException("the native copy helper is not built");
         }
-        queue = new CopyQueue(PACKETS * PAYLOAD / 16, copyEngine);
+        queue = new CopyQueue(PACKETS, copyEngine);
     }
 
     @Benchmark
@@ -85,13 +86,11 @@ public class CopyBenchmark
             position = helper.referenceRuns(src, 4928, dst, RING - 1, position, PACKETS, PAYLOAD, run);
             return;
         }
+        // One queue entry per packet, as the placement queues them: its payload's runs to consecutive positions.
         for (int p = 0; p < PACKETS; p++)
         {
-            for (int r = 0; r < PAYLOAD; r += run)
-            {
-                queue.add(src + p * 4928L + r, dst + position, run);
-                position = (position + run) & (RING - 1);
-            }
+            queue.addRuns(src + p * 4928L, run, dst + position, run, PAYLOAD / run, run, 1, 0);
+            position = (position + PAYLOAD) & (RING - 1);
         }
         queue.flush();
     }

@@ -44,7 +44,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * (8 frames of 4 freqs x 16384 samples x 2048 inputs), in batches of 64 as the receive stage does, with a consumer
  * releasing frames in the same thread. {@code engine=none} measures header parse + placement alone (copies queued,
  * not executed); {@code streaming} adds the native non-temporal batch copy, {@code java} the
- * {@code MemorySegment.copy} fallback. Payload bytes per second = 4096 / (ns per packet).
+ * {@code MemorySegment.copy} fallback. {@code c} is the C reference in the same run: no placement, the same payload
+ * bytes (each packet's 4096 in runs of 512) copied by a plain C loop of the widest streaming stores into consecutive
+ * positions of the same frame memory, one sfence per batch (the loop {@code CopyBenchmark} measures). Payload bytes
+ * per second = 4096 / (ns per packet); the placement's ratio to the C loop is {@code c / streaming} in ns.
  *
  * <pre>
  * java -cp 'tools/target/lib/*' --enable-native-access=ALL-UNNAMED org.openjdk.jmh.Main PlacementBenchmark
@@ -61,9 +64,11 @@ public class PlacementBenchmark
 {
     static final int BATCH = 64;
     static final int SAMPLES_PER_FRAME = 16384;
+    static final int PAYLOAD = 4096;
+    static final int RUN = 512;
 
     /** {@code none} queues the copies but skips them: the cost of header parse + placement alone. */
-    @Param({"none", "streaming", "java"})
+    @Param({"c", "none", "streaming", "java"})
     public String engine;
 
     private Arena arena;
@@ -75,6 +80,10 @@ public class PlacementBenchmark
     private int datagramBytes;
     private int streams;
     private long seq;
+    private StreamingCopyEngine helper;
+    private long ringAddress;
+    private long ringMask;
+    private long position;
 
     @Setup(Level.Trial)
     public void setUp()
@@ -91,7 +100,7 @@ public class PlacementBenchmark
         buffer.allocate(metrics);
         final CopyEngine copyEngine = switch (engine)
         {
-            case "streaming" -> StreamingCopyEngine.load();
+            case "streaming", "c" -> StreamingCopyEngine.load();
             case "none" -> new SkippedCopies();
             default -> new JavaCopyEngine();
         };
@@ -99,6 +108,9 @@ public class PlacementBenchmark
         {
             throw new IllegalStateException("the native copy helper is not built");
         }
+        helper = StreamingCopyEngine.load();
+        ringAddress = buffer.memory().address();
+        ringMask = Long.highestOneBit(buffer.memory().byteSize()) - 1;
         final ReceiveCounters counters = new ReceiveCounters(metrics, "/recv", plan, new String[] {"a", "b", "c", "d"});
         events = new ReceiveEvents(null, new Log("/recv", Log.Level.OFF), 0);
         placement = new Placement(new ReceiverContext().plan(plan).copyEngine(copyEngine).conclude(), producer,
@@ -130,6 +142,12 @@ public class PlacementBenchmark
     public void placeBatch()
     {
         final long base = packets.address();
+        if ("c".equals(engine))
+        {
+            position = helper.referenceRuns(base + PacketHeaderDescriptor.PAYLOAD_OFFSET, datagramBytes, ringAddress,
+                ringMask, position, BATCH, PAYLOAD, RUN);
+            return;
+        }
         for (int i = 0; i < BATCH; i++)
         {
             final long offset = (long)i * datagramBytes;
@@ -154,6 +172,11 @@ public class PlacementBenchmark
     {
         @Override
         public void copyBatch(final MemorySegment queue, final int count)
+        {
+        }
+
+        @Override
+        public void copyAhead(final MemorySegment queue, final int count)
         {
         }
 
