@@ -15,8 +15,6 @@ final class DumpPhases
     {
         /** Copier: ring to staging, summed over the dump's chunks. */
         COPY("copy"),
-        /** From the last chunk staged to the writer taking the file up. */
-        QUEUED("queued"),
         /** libhdf5: the file, its datasets and (on the staged path) every attribute, then H5Fclose. */
         CREATE("create"),
         /** The samples to disk (O_DIRECT), summed over chunks. */
