@@ -3,6 +3,7 @@
 # byte copied p50/p99, dump write throughput against dd oflag=direct to the same directory under the same load, and
 # the packets lost meanwhile (BasebandBenchmark). Run it through kj-cpu bench.
 # Usage: tools/bench/baseband-dumps.sh [ARCHIVE_DIR=tools/target/bb-archive] [LATENCY_TRIGGERS=40] [BIG_DUMPS=6] [RATE=x0.1]
+#        [WARM_DUMPS=6] (dumps before the measured ones, not counted)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ARCHIVE="${1:-$ROOT/tools/target/bb-archive}"
@@ -13,7 +14,10 @@ else
   JAVA="$(find /usr/lib/jvm -maxdepth 3 -path '*25*/bin/java' | head -1)"
 fi
 rm -rf "$ARCHIVE"
-"$JAVA" --enable-native-access=ALL-UNNAMED --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Xmx2g \
+# The service's JVM flags (tools/kotekan-j's JVM_FLAGS: ZGC, 2 GiB heap), so that GC pauses are the service's.
+"$JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+  --add-exports java.base/jdk.internal.misc=ALL-UNNAMED --add-opens java.base/java.nio=ALL-UNNAMED \
+  --add-opens java.base/sun.nio.ch=ALL-UNNAMED -Xms256m -Xmx2g -XX:+UseZGC -XX:+PerfDisableSharedMem \
   -cp "$ROOT/tools/target/lib/*:$ROOT/tools/target/tools-0.1.0-SNAPSHOT.jar" \
-  org.kotekanj.tools.bench.BasebandBenchmark "$ARCHIVE" "${2:-40}" "${3:-6}" "${4:-x0.1}" 2>/dev/null |
-  grep -E '^(trigger|dump|ingest)'
+  org.kotekanj.tools.bench.BasebandBenchmark "$ARCHIVE" "${2:-40}" "${3:-6}" "${4:-x0.1}" "${5:-6}" 2>/dev/null |
+  grep -E "^(warm|trigger|dump|ingest|phases)"

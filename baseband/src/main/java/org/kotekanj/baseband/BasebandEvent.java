@@ -116,6 +116,23 @@ public final class BasebandEvent
         return firstByteNanos;
     }
 
+    /**
+     * nanoTime at which the REST thread had planned and queued the event, and at which the copier took it up (0
+     * until then): where a slow trigger's time to its first byte went.
+     */
+    private volatile long queuedNanos;
+    private volatile long takenNanos;
+
+    void queued(final long nanos)
+    {
+        queuedNanos = nanos;
+    }
+
+    void taken(final long nanos)
+    {
+        takenNanos = nanos;
+    }
+
     void firstByteCopied(final long nanos)
     {
         if (firstByteNanos == 0)
@@ -226,6 +243,8 @@ public final class BasebandEvent
         o.put("remaining", remainingBytes());
         o.put("received", received.toString());
         o.put("trigger_to_first_byte_ms", firstByteNanos == 0 ? null : (firstByteNanos - receivedNanos) / 1e6);
+        o.put("trigger_to_queued_ms", queuedNanos == 0 ? null : (queuedNanos - receivedNanos) / 1e6);
+        o.put("trigger_to_copier_ms", takenNanos == 0 ? null : (takenNanos - receivedNanos) / 1e6);
         o.put("copied", copied == null ? null : copied.toString());
         final ObjectNode freqs = o.putObject("freqs");
         for (final FreqDump dump : dumps)

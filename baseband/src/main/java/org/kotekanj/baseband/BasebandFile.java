@@ -18,7 +18,9 @@ import org.kotekanj.service.Version;
  * (uint8 {@code [ntime]}) and {@code index_map/input_chan_id}, {@code index_map/input_correlator_input}; rows are
  * written as they arrive from staging, the root attributes at the end, then fsync and rename. {@code baseband} is
  * contiguous and allocated at creation: its bytes go straight to its file offset through a {@link DatasetWriter}
- * (O_DIRECT, one write per chunk), libhdf5 writes the rest.
+ * (O_DIRECT, one write per chunk), libhdf5 writes the rest. When a whole window is already in staging, everything
+ * libhdf5 writes can come first ({@link #writePresent}, {@link #closeMetadata}) and the samples after, from another
+ * thread ({@link #writeSamples}): libhdf5 is called only by the thread that created the file.
  */
 final class BasebandFile implements AutoCloseable
 {
@@ -74,6 +76,15 @@ final class BasebandFile implements AutoCloseable
         }
     }
 
+    /**
+     * Where the samples start in the file when they go there byte for byte from staging (through the
+     * {@link DatasetWriter}), so that the commit can hash them from memory; -1 when libhdf5 writes them.
+     */
+    long samplesOffset()
+    {
+        return samples == null ? -1 : samples.offset();
+    }
+
     void write(final StagedChunk chunk) throws IOException
     {
         final long row = chunk.firstSample() - firstSample;
@@ -88,8 +99,31 @@ final class BasebandFile implements AutoCloseable
         hdf.writeRows(present, row, chunk.rows(), chunk.present());
     }
 
+    /** The chunk's {@code sample_present} rows (libhdf5), before {@link #closeMetadata}. */
+    void writePresent(final StagedChunk chunk) throws IOException
+    {
+        hdf.writeRows(present, chunk.firstSample() - firstSample, chunk.rows(), chunk.present());
+    }
+
+    /** The chunk's samples at their offset, also after {@link #closeMetadata} (needs {@link #samplesOffset} >= 0). */
+    void writeSamples(final StagedChunk chunk) throws IOException
+    {
+        samples.write(chunk.samples(), (chunk.firstSample() - firstSample) * chunk.inputs());
+    }
+
     /** Writes the root attributes and closes the HDF5 file; {@link #commit} then puts it in place. */
     void finish(final BasebandEvent event, final boolean full, final double kDm, final long samplePeriodNs)
+        throws IOException
+    {
+        closeMetadata(event, full, kDm, samplePeriodNs);
+        closeSamples();
+    }
+
+    /**
+     * Writes the root attributes and closes the HDF5 file: every byte but the samples is then final; the samples'
+     * writer stays open.
+     */
+    void closeMetadata(final BasebandEvent event, final boolean full, final double kDm, final long samplePeriodNs)
         throws IOException
     {
         final FreqPlan plan = dump.plan();
@@ -113,13 +147,12 @@ final class BasebandFile implements AutoCloseable
         hdf.attribute("n_lost_samples", dump.lostSamples());
         hdf.attribute("status", full ? "full" : "partial");
         hdf.attribute("software_version", Version.softwareVersion());
-        closeSamples();
         hdf.closeDataset(baseband);
         hdf.closeDataset(present);
         hdf.close();
     }
 
-    private void closeSamples() throws IOException
+    void closeSamples() throws IOException
     {
         if (samples != null)
         {
@@ -130,13 +163,28 @@ final class BasebandFile implements AutoCloseable
     /** Fsyncs the closed {@code .partial}, renames it into place and fsyncs the directory; returns its size. */
     static long commit(final FreqDump dump) throws IOException
     {
-        final Path partial = dump.partialFile();
-        try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE))
+        sync(dump);
+        return place(dump);
+    }
+
+    /** Fsyncs the closed {@code .partial}. */
+    static void sync(final FreqDump dump) throws IOException
+    {
+        final long began = System.nanoTime();
+        try (FileChannel channel = FileChannel.open(dump.partialFile(), StandardOpenOption.WRITE))
         {
             channel.force(true);
         }
-        Files.move(partial, dump.file(), StandardCopyOption.ATOMIC_MOVE);
+        dump.phases.add(DumpPhases.Phase.FSYNC, System.nanoTime() - began);
+    }
+
+    /** Renames the synced {@code .partial} into place and fsyncs the directory; returns the file's size. */
+    static long place(final FreqDump dump) throws IOException
+    {
+        final long began = System.nanoTime();
+        Files.move(dump.partialFile(), dump.file(), StandardCopyOption.ATOMIC_MOVE);
         syncDirectory(dump.file().getParent());
+        dump.phases.add(DumpPhases.Phase.RENAME, System.nanoTime() - began);
         return Files.size(dump.file());
     }
 

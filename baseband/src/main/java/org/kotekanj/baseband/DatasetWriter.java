@@ -45,6 +45,12 @@ final class DatasetWriter implements AutoCloseable
         this.direct = d;
     }
 
+    /** Where the dataset's bytes start in the file. */
+    long offset()
+    {
+        return offset;
+    }
+
     /** Writes {@code source} at byte {@code at} of the dataset. */
     void write(final MemorySegment source, final long at) throws IOException
     {

@@ -1,34 +1,57 @@
 package org.kotekanj.baseband;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.kotekanj.baseband.ring.StagingArea;
 import org.kotekanj.log.Log;
 
 /**
- * The thread that drains staging to disk: for each staged chunk, the rows go into their (event, frequency) file
- * (opened on its first chunk), the staging space is freed, and the file is finished after its last chunk. Free space
- * is checked before every chunk: a disk that fills up stops that event (its files end as {@code error} with the
- * reason, the {@code .partial} files stay) while the ring and other events go on. Also writes each event's
- * {@code event.json} once all its frequencies have ended.
+ * Drains staging to disk, one (event, frequency) file at a time, in one of two ways.
+ *
+ * <p><b>Staged</b>, the common case of a window in the past that fits a quarter of staging: the writer thread keeps
+ * the file's chunks in staging until the last one is there; the file's status, lost samples and
+ * {@code sample_present} are then known, so libhdf5 writes all the metadata and closes the file first. The samples
+ * then go to their offset with O_DIRECT from staging (a disk thread) while a finisher hashes the metadata read back
+ * with the samples from memory: the SHA-256 needs no read of the file from disk and runs beside the writes. Then
+ * rename, and the chunks are released.
+ *
+ * <p><b>Re-read</b>, for a window whose chunks arrive over time (still in the future) or that does not fit: the
+ * file is created on its first chunk, each chunk written as it comes and freed, the attributes written after the
+ * last; a finisher fsyncs, renames and hashes the file read back. Kept chunks never hold more than half of staging
+ * (past that, or when the copier goes quiet, the oldest kept file turns to this way), so the copier always finds room.
+ *
+ * <p>Free space is checked before every chunk: a disk that fills up stops that event (its files end as {@code error}
+ * with the reason, the {@code .partial} files stay) while the ring and other events go on. Finishers also write each
+ * event's {@code event.json} once all its frequencies have ended. libhdf5 is called from the writer thread only.
  */
 final class DumpWriter implements Runnable
 {
     /** Bytes kept free on the archive's file system beyond what a chunk needs. */
     static final long RESERVE_BYTES = 1 << 20;
 
+    /** Threads that hash (and commit) files; the files of an event hash in parallel. */
+    static final int FINISHERS = 4;
+
+    /** Threads writing staged files' samples: two writes in flight keep the disk busy between a file's chunks. */
+    static final int DISK_WRITERS = 2;
+
     /** A request to write an event's manifest. */
     record ManifestJob(BasebandEvent event)
     {
     }
 
-    /** A closed file to fsync, rename, hash and report. */
+    /** A closed file (re-read way) to fsync, rename, hash and report. */
     private record Commit(FreqDump dump, boolean full)
     {
     }
@@ -38,17 +61,18 @@ final class DumpWriter implements Runnable
     private final Readout readout;
     private final FreeSpace freeSpace;
     private final Log log;
+    /** Files written the re-read way, open (writer thread). */
     private final Map<FreqDump, BasebandFile> open = new HashMap<>();
+    /** Chunks kept for a staged file until its last chunk comes, oldest file first (writer thread). */
+    private final Map<FreqDump, List<StagedChunk>> held = new LinkedHashMap<>();
     private final Thread thread;
-    /**
-     * Threads that commit closed files: with the samples written by O_DIRECT, the SHA-256 re-read of each file is the
-     * longest step, and the files of an event hash in parallel.
-     */
-    static final int FINISHERS = 4;
-
     private final Thread[] finishers = new Thread[FINISHERS];
+    private final Thread[] diskWriters = new Thread[DISK_WRITERS];
     private final BlockingQueue<Object> finishing = new LinkedBlockingQueue<>();
+    private final BlockingQueue<StagedFile> disk = new LinkedBlockingQueue<>();
+    private final Object failing = new Object();
     private volatile boolean finisherStopping;
+    private volatile boolean diskStopping;
     private volatile boolean stopping;
 
     DumpWriter(final StagingArea staging, final Readout readout, final FreeSpace freeSpace, final Log log,
@@ -60,20 +84,28 @@ final class DumpWriter implements Runnable
         this.log = log;
         this.thread = new Thread(this, name);
         thread.setDaemon(true);
-        // Fsync, rename and SHA-256 of one file overlap the HDF5 writes of the next.
         for (int i = 0; i < FINISHERS; i++)
         {
             finishers[i] = new Thread(this::finishLoop, name + "-finisher-" + i);
             finishers[i].setDaemon(true);
+        }
+        for (int i = 0; i < DISK_WRITERS; i++)
+        {
+            diskWriters[i] = new Thread(this::diskLoop, name + "-disk-" + i);
+            diskWriters[i].setDaemon(true);
         }
     }
 
     void start()
     {
         thread.start();
-        for (final Thread finisher : finishers)
+        for (final Thread t : diskWriters)
         {
-            finisher.start();
+            t.start();
+        }
+        for (final Thread t : finishers)
+        {
+            t.start();
         }
     }
 
@@ -85,7 +117,8 @@ final class DumpWriter implements Runnable
 
     boolean isRunning()
     {
-        return thread.isAlive() || java.util.Arrays.stream(finishers).anyMatch(Thread::isAlive);
+        return thread.isAlive() || java.util.Arrays.stream(finishers).anyMatch(Thread::isAlive) ||
+            java.util.Arrays.stream(diskWriters).anyMatch(Thread::isAlive);
     }
 
     BlockingQueue<Object> queue()
@@ -93,15 +126,345 @@ final class DumpWriter implements Runnable
         return queue;
     }
 
-    /** Asks the thread to finish what is queued (chunks of ended dumps are dropped) and waits for it. */
+    /** Asks the threads to finish what is queued (chunks of ended dumps are dropped) and waits for them. */
     void stop(final long timeoutMillis) throws InterruptedException
     {
         stopping = true;
         thread.join(timeoutMillis);
-        finisherStopping = true;
-        for (final Thread finisher : finishers)
+        diskStopping = true;
+        for (final Thread t : diskWriters)
         {
-            finisher.join(timeoutMillis);
+            t.join(timeoutMillis);
+        }
+        finisherStopping = true;
+        for (final Thread t : finishers)
+        {
+            t.join(timeoutMillis);
+        }
+    }
+
+    // ---- writer thread --------------------------------------------------------------------------------------------
+
+    @Override
+    public void run()
+    {
+        try
+        {
+            while (true)
+            {
+                final Object item = queue.poll(20, TimeUnit.MILLISECONDS);
+                if (item == null)
+                {
+                    closeEnded();
+                    // The copier went quiet with files half kept (a window still arriving, or staging full).
+                    while (!held.isEmpty())
+                    {
+                        flushOldest();
+                    }
+                    if (stopping)
+                    {
+                        break;
+                    }
+                    continue;
+                }
+                if (item instanceof StagedChunk chunk)
+                {
+                    take(chunk);
+                    while (!held.isEmpty() && staging.used() > staging.capacity() / 2)
+                    {
+                        flushOldest();
+                    }
+                }
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+        finally
+        {
+            for (final BasebandFile file : open.values())
+            {
+                file.close();
+            }
+            open.clear();
+            for (final List<StagedChunk> chunks : held.values())
+            {
+                release(chunks);
+            }
+            held.clear();
+        }
+    }
+
+    private void take(final StagedChunk chunk)
+    {
+        final FreqDump dump = chunk.dump();
+        if (dump.status().isFinal())
+        {
+            abandon(dump);
+            staging.free(chunk.slice());
+            return;
+        }
+        final List<StagedChunk> kept = held.get(dump);
+        if (kept != null)
+        {
+            kept.add(chunk);
+            if (chunk.last())
+            {
+                held.remove(dump);
+                stage(dump, kept);
+            }
+        }
+        else if (!open.containsKey(dump) && stageable(chunk))
+        {
+            final List<StagedChunk> chunks = new ArrayList<>();
+            chunks.add(chunk);
+            if (chunk.last())
+            {
+                stage(dump, chunks);
+            }
+            else
+            {
+                held.put(dump, chunks);
+            }
+        }
+        else
+        {
+            write(chunk);
+        }
+    }
+
+    /** True for the first chunk of a window small enough to keep whole in staging. */
+    private boolean stageable(final StagedChunk chunk)
+    {
+        final long rows = chunk.dump().plan().planned().length();
+        return chunk.firstSample() == chunk.dump().plan().planned().start() && rows <= Integer.MAX_VALUE &&
+            StagedChunk.bytesFor((int)rows, chunk.inputs()) <= staging.capacity() / 4;
+    }
+
+    /** The oldest kept file goes the re-read way: what it holds is written now and freed. */
+    private void flushOldest()
+    {
+        final Iterator<List<StagedChunk>> it = held.values().iterator();
+        final List<StagedChunk> chunks = it.next();
+        it.remove();
+        for (final StagedChunk chunk : chunks)
+        {
+            write(chunk);
+        }
+    }
+
+    /** Every chunk of the window is in staging: metadata first, then samples and hash beside each other. */
+    private void stage(final FreqDump dump, final List<StagedChunk> chunks)
+    {
+        BasebandFile file = null;
+        try
+        {
+            long sampleBytes = 0;
+            for (final StagedChunk chunk : chunks)
+            {
+                sampleBytes += chunk.sampleBytes();
+            }
+            checkSpace(dump, sampleBytes);
+            final long began = System.nanoTime();
+            file = BasebandFile.create(dump, chunks.get(0).inputs());
+            if (file.samplesOffset() < 0)
+            {
+                // libhdf5 writes the samples itself (no contiguous storage): the re-read way.
+                open.put(dump, file);
+                dump.phases.add(DumpPhases.Phase.CREATE, System.nanoTime() - began);
+                for (final StagedChunk chunk : chunks)
+                {
+                    write(chunk);
+                }
+                return;
+            }
+            for (final StagedChunk chunk : chunks)
+            {
+                file.writePresent(chunk);
+            }
+            final boolean full = isFull(dump);
+            file.closeMetadata(dump.event(), full, readout.kDm(), readout.samplePeriodNs());
+            dump.phases.add(DumpPhases.Phase.CREATE, System.nanoTime() - began);
+            dump.phases.mark("metadata", dump.event().receivedNanos());
+            dump.phases.path("staged");
+            final StagedFile staged = new StagedFile(dump, file, chunks, full);
+            disk.add(staged);
+            finishing.add(staged);
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            if (file != null)
+            {
+                file.close();
+            }
+            release(chunks);
+            fail(dump, e);
+        }
+    }
+
+    /** The re-read way: the chunk into its file (created on the first chunk), then freed. */
+    private void write(final StagedChunk chunk)
+    {
+        final FreqDump dump = chunk.dump();
+        try
+        {
+            if (dump.status().isFinal())
+            {
+                abandon(dump);
+                return;
+            }
+            checkSpace(dump, chunk.sampleBytes());
+            BasebandFile file = open.get(dump);
+            long began = System.nanoTime();
+            if (file == null)
+            {
+                file = BasebandFile.create(dump, chunk.inputs());
+                open.put(dump, file);
+                final long now = System.nanoTime();
+                dump.phases.add(DumpPhases.Phase.CREATE, now - began);
+                began = now;
+            }
+            file.write(chunk);
+            dump.phases.add(DumpPhases.Phase.WRITE, System.nanoTime() - began);
+            dump.wrote(chunk.sampleBytes());
+            readout.metrics().bytesWritten(chunk.sampleBytes());
+            if (chunk.last())
+            {
+                finish(dump, file);
+            }
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            abandon(dump);
+            fail(dump, e);
+        }
+        finally
+        {
+            staging.free(chunk.slice());
+        }
+    }
+
+    private void finish(final FreqDump dump, final BasebandFile file) throws IOException
+    {
+        final boolean full = isFull(dump);
+        final long began = System.nanoTime();
+        file.finish(dump.event(), full, readout.kDm(), readout.samplePeriodNs());
+        dump.phases.add(DumpPhases.Phase.CLOSE, System.nanoTime() - began);
+        open.remove(dump);
+        finishing.add(new Commit(dump, full));
+    }
+
+    private void abandon(final FreqDump dump)
+    {
+        final BasebandFile file = open.remove(dump);
+        if (file != null)
+        {
+            file.close();
+        }
+        final List<StagedChunk> chunks = held.remove(dump);
+        if (chunks != null)
+        {
+            release(chunks);
+        }
+    }
+
+    /** Closes the files of dumps ended elsewhere (cancelled, exiting) whose chunks will never come. */
+    private void closeEnded()
+    {
+        final Iterator<Map.Entry<FreqDump, BasebandFile>> it = open.entrySet().iterator();
+        while (it.hasNext())
+        {
+            final Map.Entry<FreqDump, BasebandFile> entry = it.next();
+            if (entry.getKey().status().isFinal())
+            {
+                entry.getValue().close();
+                it.remove();
+            }
+        }
+        final Iterator<Map.Entry<FreqDump, List<StagedChunk>>> kept = held.entrySet().iterator();
+        while (kept.hasNext())
+        {
+            final Map.Entry<FreqDump, List<StagedChunk>> entry = kept.next();
+            if (entry.getKey().status().isFinal())
+            {
+                release(entry.getValue());
+                kept.remove();
+            }
+        }
+    }
+
+    // ---- any thread -----------------------------------------------------------------------------------------------
+
+    private void checkSpace(final FreqDump dump, final long bytes) throws IOException
+    {
+        final long usable = freeSpace.usableBytes(dump.file().getParent());
+        if (usable < bytes + RESERVE_BYTES)
+        {
+            throw new IOException("disk full: " + usable + " bytes free where " + dump.file().getParent() +
+                " needs " + bytes);
+        }
+    }
+
+    private static boolean isFull(final FreqDump dump)
+    {
+        return dump.missingSamples() == 0 && dump.plan().planned().equals(dump.plan().requested()) &&
+            !dump.resetSeen();
+    }
+
+    private static String why(final FreqDump dump, final boolean full)
+    {
+        return full ? null : dump.resetSeen() ? dump.resetReason() :
+            dump.plan().planned().start() > dump.plan().requested().start() ? "late: clipped to the ring" :
+            "overwritten or not received: " + dump.missingSamples() + " samples missing";
+    }
+
+    /** Stops the dump's event after a write failure: counted and logged once per event (its files fail together). */
+    private void fail(final FreqDump dump, final Exception e)
+    {
+        synchronized (failing)
+        {
+            if (dump.event().isCancelled())
+            {
+                return;
+            }
+            readout.metrics().diskError();
+            log.error("baseband event " + dump.event().eventId() + " freq_id " + dump.plan().freqId() + ": " +
+                e.getMessage() + "; the event stops, ingest goes on");
+            readout.failEvent(dump.event(), e.getMessage());
+        }
+    }
+
+    private void release(final List<StagedChunk> chunks)
+    {
+        for (final StagedChunk chunk : chunks)
+        {
+            staging.free(chunk.slice());
+        }
+    }
+
+    // ---- disk threads and finishers -------------------------------------------------------------------------------
+
+    private void diskLoop()
+    {
+        try
+        {
+            while (true)
+            {
+                final StagedFile file = disk.poll(20, TimeUnit.MILLISECONDS);
+                if (file != null)
+                {
+                    file.writeSamples();
+                }
+                else if (diskStopping)
+                {
+                    break;
+                }
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -120,7 +483,11 @@ final class DumpWriter implements Runnable
                     }
                     continue;
                 }
-                if (item instanceof Commit commit)
+                if (item instanceof StagedFile staged)
+                {
+                    staged.hash();
+                }
+                else if (item instanceof Commit commit)
                 {
                     commit(commit.dump(), commit.full());
                 }
@@ -141,135 +508,15 @@ final class DumpWriter implements Runnable
         try
         {
             final long size = BasebandFile.commit(dump);
-            dump.fileWritten(FileDigest.sha256(dump.file()), size);
-            final String why = full ? null : dump.resetSeen() ? dump.resetReason() :
-                dump.plan().planned().start() > dump.plan().requested().start() ? "late: clipped to the ring" :
-                "overwritten or not received: " + dump.missingSamples() + " samples missing";
-            readout.end(dump, full ? DumpStatus.DONE : DumpStatus.PARTIAL, why);
+            final long began = System.nanoTime();
+            final String digest = FileDigest.sha256(dump.file());
+            dump.phases.add(DumpPhases.Phase.HASH, System.nanoTime() - began);
+            dump.fileWritten(digest, size);
+            readout.end(dump, full ? DumpStatus.DONE : DumpStatus.PARTIAL, why(dump, full));
         }
         catch (final IOException | RuntimeException e)
         {
-            readout.metrics().diskError();
-            log.error("baseband event " + dump.event().eventId() + " freq_id " + dump.plan().freqId() +
-                ": " + e.getMessage() + "; the event stops, ingest goes on");
-            readout.failEvent(dump.event(), e.getMessage());
-        }
-    }
-
-    @Override
-    public void run()
-    {
-        try
-        {
-            while (true)
-            {
-                final Object item = queue.poll(20, TimeUnit.MILLISECONDS);
-                if (item == null)
-                {
-                    closeEnded();
-                    if (stopping)
-                    {
-                        break;
-                    }
-                    continue;
-                }
-                if (item instanceof StagedChunk chunk)
-                {
-                    try
-                    {
-                        write(chunk);
-                    }
-                    finally
-                    {
-                        staging.free(chunk.slice());
-                    }
-                }
-            }
-        }
-        catch (final InterruptedException e)
-        {
-            Thread.currentThread().interrupt();
-        }
-        finally
-        {
-            for (final BasebandFile file : open.values())
-            {
-                file.close();
-            }
-            open.clear();
-        }
-    }
-
-    private void write(final StagedChunk chunk)
-    {
-        final FreqDump dump = chunk.dump();
-        if (dump.status().isFinal())
-        {
-            abandon(dump);
-            return;
-        }
-        try
-        {
-            final long usable = freeSpace.usableBytes(dump.file().getParent());
-            if (usable < chunk.sampleBytes() + RESERVE_BYTES)
-            {
-                throw new IOException("disk full: " + usable + " bytes free where " + dump.file().getParent() +
-                    " needs " + chunk.sampleBytes());
-            }
-            BasebandFile file = open.get(dump);
-            if (file == null)
-            {
-                file = BasebandFile.create(dump, chunk.inputs());
-                open.put(dump, file);
-            }
-            file.write(chunk);
-            dump.wrote(chunk.sampleBytes());
-            readout.metrics().bytesWritten(chunk.sampleBytes());
-            if (chunk.last())
-            {
-                finish(dump, file);
-            }
-        }
-        catch (final IOException | RuntimeException e)
-        {
-            readout.metrics().diskError();
-            log.error("baseband event " + dump.event().eventId() + " freq_id " + dump.plan().freqId() +
-                ": " + e.getMessage() + "; the event stops, ingest goes on");
-            abandon(dump);
-            readout.failEvent(dump.event(), e.getMessage());
-        }
-    }
-
-    private void finish(final FreqDump dump, final BasebandFile file) throws IOException
-    {
-        final boolean full = dump.missingSamples() == 0 && dump.plan().planned().equals(dump.plan().requested()) &&
-            !dump.resetSeen();
-        file.finish(dump.event(), full, readout.kDm(), readout.samplePeriodNs());
-        open.remove(dump);
-        finishing.add(new Commit(dump, full));
-    }
-
-    private void abandon(final FreqDump dump)
-    {
-        final BasebandFile file = open.remove(dump);
-        if (file != null)
-        {
-            file.close();
-        }
-    }
-
-    /** Closes the files of dumps ended elsewhere (cancelled, exiting) whose chunks will never come. */
-    private void closeEnded()
-    {
-        final Iterator<Map.Entry<FreqDump, BasebandFile>> it = open.entrySet().iterator();
-        while (it.hasNext())
-        {
-            final Map.Entry<FreqDump, BasebandFile> entry = it.next();
-            if (entry.getKey().status().isFinal())
-            {
-                entry.getValue().close();
-                it.remove();
-            }
+            fail(dump, e);
         }
     }
 
@@ -285,6 +532,129 @@ final class DumpWriter implements Runnable
             readout.metrics().diskError();
             log.error("baseband event " + event.eventId() + ": cannot write " + EventManifest.NAME + ": " +
                 e.getMessage());
+        }
+    }
+
+    /**
+     * A staged file whose metadata is written and closed: a disk thread writes its samples and fsyncs, a finisher
+     * hashes it; whichever ends second renames it into place (or reports the failure) and releases its chunks.
+     */
+    private final class StagedFile
+    {
+        private final FreqDump dump;
+        private final BasebandFile file;
+        private final List<StagedChunk> chunks;
+        private final boolean full;
+        private final long samplesOffset;
+        private final AtomicInteger pending = new AtomicInteger(2);
+        private volatile String digest;
+        private volatile Exception failure;
+
+        StagedFile(final FreqDump dump, final BasebandFile file, final List<StagedChunk> chunks, final boolean full)
+        {
+            this.dump = dump;
+            this.file = file;
+            this.chunks = chunks;
+            this.full = full;
+            this.samplesOffset = file.samplesOffset();
+        }
+
+        /** Disk thread: every chunk's samples at its offset (free space checked before each), then fsync. */
+        void writeSamples()
+        {
+            final long began = System.nanoTime();
+            dump.phases.mark("write_began", dump.event().receivedNanos());
+            try
+            {
+                for (final StagedChunk chunk : chunks)
+                {
+                    if (dump.status().isFinal())
+                    {
+                        return;
+                    }
+                    checkSpace(dump, chunk.sampleBytes());
+                    file.writeSamples(chunk);
+                    dump.wrote(chunk.sampleBytes());
+                    readout.metrics().bytesWritten(chunk.sampleBytes());
+                }
+                file.closeSamples();
+                dump.phases.add(DumpPhases.Phase.WRITE, System.nanoTime() - began);
+                BasebandFile.sync(dump);
+                dump.phases.mark("written", dump.event().receivedNanos());
+            }
+            catch (final IOException | RuntimeException e)
+            {
+                failure = e;
+            }
+            finally
+            {
+                ended();
+            }
+        }
+
+        /** Finisher: the metadata read back with the samples from staging, in file order. */
+        void hash()
+        {
+            final long began = System.nanoTime();
+            dump.phases.mark("hash_began", dump.event().receivedNanos());
+            try
+            {
+                if (dump.status().isFinal())
+                {
+                    return;
+                }
+                final List<MemorySegment> samples = new ArrayList<>(chunks.size());
+                for (final StagedChunk chunk : chunks)
+                {
+                    samples.add(chunk.samples());
+                }
+                digest = FileDigest.sha256(dump.partialFile(), samplesOffset, samples);
+                dump.phases.add(DumpPhases.Phase.HASH, System.nanoTime() - began);
+                dump.phases.mark("hashed", dump.event().receivedNanos());
+            }
+            catch (final IOException | RuntimeException e)
+            {
+                failure = e;
+            }
+            finally
+            {
+                ended();
+            }
+        }
+
+        private void ended()
+        {
+            if (pending.decrementAndGet() == 0)
+            {
+                commit();
+            }
+        }
+
+        private void commit()
+        {
+            try
+            {
+                file.close();
+                if (failure != null)
+                {
+                    fail(dump, failure);
+                }
+                else if (!dump.status().isFinal())
+                {
+                    dump.fileWritten(digest, BasebandFile.place(dump));
+                    dump.phases.mark("placed", dump.event().receivedNanos());
+                    readout.end(dump, full ? DumpStatus.DONE : DumpStatus.PARTIAL, why(dump, full));
+                }
+                // else: cancelled or exiting meanwhile; the .partial stays.
+            }
+            catch (final IOException | RuntimeException e)
+            {
+                fail(dump, e);
+            }
+            finally
+            {
+                release(chunks);
+            }
         }
     }
 }

@@ -65,6 +65,7 @@ final class EventManifest
             f.put("missing_samples", dump.missingSamples());
             f.put("started", dump.started() == null ? null : dump.started().toString());
             f.put("finished", dump.finished() == null ? null : dump.finished().toString());
+            f.set("phases", dump.phases.toJson());
         }
         return o;
     }

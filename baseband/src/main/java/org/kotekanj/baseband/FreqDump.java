@@ -35,6 +35,8 @@ public final class FreqDump
     private volatile Instant finished;
     private volatile String sha256;
     private volatile long fileBytes;
+    /** Where this dump's time went, for the manifest. */
+    final DumpPhases phases = new DumpPhases();
 
     FreqDump(final BasebandEvent event, final FreqPlan plan, final Path file)
     {

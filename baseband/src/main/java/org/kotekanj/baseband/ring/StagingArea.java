@@ -1,26 +1,50 @@
 package org.kotekanj.baseband.ring;
 
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import org.kotekanj.nativeio.HugePages;
 import org.kotekanj.nativeio.MappedMemory;
 
 /**
  * The bounded off-heap area a dump is copied into out of the ring, before the writer drains it to disk: a byte ring
- * with one allocating thread (the copier) and one freeing thread (the writer), freed in allocation order. Bounded,
- * so a slow disk makes dumps wait for staging (and, if the ring overtakes them, lose samples) but never grows memory
- * or touches ingest.
+ * with one allocating thread (the copier) and releases from any thread, in any order (the writer releases a chunk
+ * once written; a file hashed from memory keeps its chunks until its commit's SHA-256 has read them). Space is reused
+ * in allocation order, once everything allocated before it is released too. Bounded, so a slow disk makes dumps wait
+ * for staging (and, if the ring overtakes them, lose samples) but never grows memory or touches ingest.
  */
 public final class StagingArea implements AutoCloseable
 {
-    /** A slice handed out by {@link #allocate}: free it with {@link #free} in allocation order. */
-    public record Slice(MemorySegment segment, long end)
+    /** A slice handed out by {@link #allocate}: release it with {@link #free}, once. */
+    public static final class Slice
     {
+        private final MemorySegment segment;
+        private final long end;
+        private volatile boolean released;
+
+        Slice(final MemorySegment segment, final long end)
+        {
+            this.segment = segment;
+            this.end = end;
+        }
+
+        public MemorySegment segment()
+        {
+            return segment;
+        }
+
+        /** The area's position just past this slice. */
+        public long end()
+        {
+            return end;
+        }
     }
 
     private final long capacity;
+    /** Slices allocated and not yet reclaimed, oldest first (the copier appends; releasing threads reclaim). */
+    private final ConcurrentLinkedQueue<Slice> live = new ConcurrentLinkedQueue<>();
     private MappedMemory memory;
-    private long head;
+    private volatile long head;
     private volatile long tail;
 
     /** Memory is mapped by {@link #open}, so that a config check builds this without touching RAM. */
@@ -39,7 +63,7 @@ public final class StagingArea implements AutoCloseable
         return capacity;
     }
 
-    /** Bytes allocated and not yet freed. */
+    /** Bytes not reusable yet: allocated and not released, or released behind an older slice still held. */
     public long used()
     {
         return head - tail;
@@ -58,25 +82,44 @@ public final class StagingArea implements AutoCloseable
         {
             throw new IllegalArgumentException("cannot stage " + bytes + " bytes in " + capacity);
         }
+        final long reclaimed = tail;
         // An empty area takes any size it can hold unaligned rather than never (alignment only saves a copy).
-        long start = head == tail ? head : (head + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
+        long start = head == reclaimed ? head : (head + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
         final long offset = start % capacity;
         if (offset + bytes > capacity)
         {
             start += capacity - offset;
         }
-        if (start + bytes - tail > capacity)
+        if (start + bytes - reclaimed > capacity)
         {
             return null;
         }
+        final Slice slice = new Slice(memory.segment().asSlice(start % capacity, bytes), start + bytes);
+        live.add(slice);
         head = start + bytes;
-        return new Slice(memory.segment().asSlice(start % capacity, bytes), head);
+        return slice;
     }
 
-    /** Frees everything up to and including {@code slice} (writer thread). */
+    /**
+     * Releases {@code slice} (any thread); its space, and that of later slices already released, is reused once every
+     * older slice is released too.
+     */
     public void free(final Slice slice)
     {
-        tail = slice.end();
+        if (slice.released)
+        {
+            return;
+        }
+        slice.released = true;
+        synchronized (live)
+        {
+            Slice oldest;
+            while ((oldest = live.peek()) != null && oldest.released)
+            {
+                live.poll();
+                tail = oldest.end;
+            }
+        }
     }
 
     @Override

@@ -29,6 +29,8 @@ import org.kotekanj.stages.receive.FengineReceiver;
  * Baseband dumps while the receive path ingests over loopback, in one command: the simulator sends a CHIME node's
  * four links to the receiver, whose frames are the baseband ring; then
  * <ol>
+ *   <li>warm-up: {@code WARM_DUMPS} dumps as in 3, not measured (JIT compilation of the whole pipeline took a
+ *       third of the 2 cores through the first seconds; a node runs for days);</li>
  *   <li>latency: {@code LATENCY_TRIGGERS} small dumps one after another, trigger received -> first byte copied
  *       (p50, p99, max);</li>
  *   <li>throughput: {@code BIG_DUMPS} dumps of 0.04 s x 4 freqs x 2048 inputs (128 MB each), one after another,
@@ -38,7 +40,7 @@ import org.kotekanj.stages.receive.FengineReceiver;
  * </ol>
  *
  * <pre>
- * BasebandBenchmark ARCHIVE_DIR [LATENCY_TRIGGERS=40] [BIG_DUMPS=6] [RATE=x0.1]
+ * BasebandBenchmark ARCHIVE_DIR [LATENCY_TRIGGERS=40] [BIG_DUMPS=6] [RATE=x0.1] [WARM_DUMPS=6]
  * </pre>
  * Uses UDP ports 12300-12303: run it through {@code kj-cpu bench}.
  */
@@ -55,13 +57,14 @@ public final class BasebandBenchmark
     {
         if (args.length < 1)
         {
-            System.err.println("usage: BasebandBenchmark ARCHIVE_DIR [LATENCY_TRIGGERS] [BIG_DUMPS] [RATE]");
+            System.err.println("usage: BasebandBenchmark ARCHIVE_DIR [LATENCY_TRIGGERS] [BIG_DUMPS] [RATE] [WARM_DUMPS]");
             System.exit(2);
         }
         final Path archive = Path.of(args[0]).toAbsolutePath();
         final int latencyTriggers = args.length > 1 ? Integer.parseInt(args[1]) : 40;
         final int bigDumps = args.length > 2 ? Integer.parseInt(args[2]) : 6;
         final String rate = args.length > 3 ? args[3] : "x0.1";
+        final int warmDumps = args.length > 4 ? Integer.parseInt(args[4]) : 6;
         Files.createDirectories(archive);
         final ConfigErrors errors = new ConfigErrors();
         final ConfigNode root = YamlConfigLoader.parse("""
@@ -111,11 +114,27 @@ public final class BasebandBenchmark
             final String base = "http://127.0.0.1:" + service.restPort();
             waitForRing(http, base, 0.15);
             long id = System.currentTimeMillis() * 1000;
+            // Warm-up, not measured: a node runs for days, so measure it after its code is compiled (on 2 cores the
+            // JIT took a third of the CPU through the first 10 s). The service warms its own trigger path at start.
+            final long warmBegan = System.nanoTime();
+            for (int i = 0; i < warmDumps; i++)
+            {
+                dump(http, base, id++, 19_500, 15_625);
+            }
+            System.out.printf("warm-up: %d dumps of 128 MB in %.2f s (not measured)%n", warmDumps,
+                (System.nanoTime() - warmBegan) * 1e-9);
             final List<Double> latencies = new ArrayList<>();
+            final List<String> slow = new ArrayList<>();
             for (int i = 0; i < latencyTriggers; i++)
             {
                 final JsonNode done = dump(http, base, id++, 7800, 390);
                 latencies.add(done.get("trigger_to_first_byte_ms").asDouble());
+                if (done.get("trigger_to_first_byte_ms").asDouble() > 5)
+                {
+                    slow.add(String.format("#%d %.1f ms (queued %.1f, copier %.1f)", i,
+                        done.get("trigger_to_first_byte_ms").asDouble(), done.get("trigger_to_queued_ms").asDouble(),
+                        done.get("trigger_to_copier_ms").asDouble()));
+                }
             }
             long bytes = 0;
             double seconds = 0;
@@ -129,6 +148,14 @@ public final class BasebandBenchmark
                 bytes += b;
                 seconds += s;
                 rates.add(b / s / 1e9);
+                final Path manifestFile = archive.resolve("bench/test_" + (id - 1)).resolve("event.json");
+                for (int wait = 0; wait < 500 && !Files.exists(manifestFile); wait++)
+                {
+                    Thread.sleep(2);
+                }
+                final JsonNode manifest = Json.parse(Files.readString(manifestFile));
+                manifest.get("freqs").properties().forEach(f -> System.out.println("phases dump " + done.get("event_id")
+                    .asText() + " freq " + f.getKey() + ": " + f.getValue().get("phases")));
                 if (i == bigDumps - 1)
                 {
                     System.out.println("last dump: received " + done.get("received").asText() + ", copied " +
@@ -142,6 +169,11 @@ public final class BasebandBenchmark
             // dd runs under the same load as the dumps did: the pipeline still ingesting.
             final double dd = dd(archive, bytes);
             pipeline.stop();
+            System.out.println("trigger latencies in order (ms): " + latencies.stream()
+                .map(v -> String.format("%.1f", v)).toList());
+            System.out.println("trigger slower than 5 ms, where the time went: " + slow);
+            System.out.println("dump rates in order (GB/s): " + rates.stream()
+                .map(v -> String.format("%.2f", v)).toList());
             final double[] l = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             System.out.printf("trigger->first byte: n=%d p50 %.3f ms, p99 %.3f ms, max %.3f ms%n", l.length,
                 quantile(l, 0.5), quantile(l, 0.99), l[l.length - 1]);

@@ -1,0 +1,78 @@
+package org.kotekanj.baseband;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kotekanj.rest.Json;
+import org.kotekanj.sim.answers.BasebandVerifier;
+import org.kotekanj.sim.answers.BasebandWindowFile;
+import org.kotekanj.sim.signal.TplusESignal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The writer's two ways to the SHA-256 of a file: samples hashed from staging, or the whole file read back. */
+class DumpWriterTest
+{
+    @TempDir
+    Path archive;
+
+    @Test
+    void shouldHashAFileKeptInStagingFromMemoryWithTheDigestOfTheWholeFile() throws Exception
+    {
+        final Set<String> paths = dump(s -> s, 3000);
+        assertEquals(Set.of("staged"), paths);
+    }
+
+    @Test
+    void shouldHashAFileTooBigToKeepInStagingByReadingItBack() throws Exception
+    {
+        final Set<String> paths = dump(staging(512 << 10, 64 << 10), 20_000);
+        assertEquals(Set.of("reread"), paths);
+    }
+
+    @Test
+    void shouldKeepTheDigestRightWhenKeptChunksOutgrowHalfOfStaging() throws Exception
+    {
+        // Four files of about 50 KB each may be kept, in 256 KiB of staging: some must let their chunks go.
+        final Set<String> paths = dump(staging(256 << 10, 16 << 10), 3000);
+        assertTrue(Set.of("staged", "reread").containsAll(paths), paths.toString());
+    }
+
+    private static UnaryOperator<ReadoutSettings> staging(final long stagingBytes, final long chunkBytes)
+    {
+        return s -> new ReadoutSettings(s.archiveRoot(), s.maxDumpSeconds(), s.kDm(), s.refFreqMhz(),
+            s.maxQueuedEvents(), s.maxEventsKept(), stagingBytes, chunkBytes, s.copyBudgetBytes(), s.frame0Nanos());
+    }
+
+    /** Dumps {@code samples} per frequency; checks every file and its digest; returns the hash paths taken. */
+    private Set<String> dump(final UnaryOperator<ReadoutSettings> tweak, final long samples) throws Exception
+    {
+        final Set<String> paths = new HashSet<>();
+        try (ReadoutHarness h = new ReadoutHarness(archive, 96, FreeSpace.fileSystem(), tweak))
+        {
+            h.feeder.feedRange(0, 96);
+            h.readout.doWork();
+            assertEquals(202, h.post(ReadoutHarness.trigger(5, 40_000, samples, 1.0, 0.0, 400.0)).status());
+            final JsonNode status = h.runUntilEnded(5);
+            assertEquals("done", status.get("status").asText(), status.toString());
+            final Path dir = archive.resolve("test/astro_5");
+            final JsonNode manifest = Json.parse(Files.readString(dir.resolve(EventManifest.NAME)));
+            for (final int freqId : ReadoutHarness.FREQ_IDS)
+            {
+                final Path file = dir.resolve("baseband_5_" + freqId + ".h5");
+                final JsonNode entry = manifest.get("freqs").get(Integer.toString(freqId));
+                assertEquals(BasebandDumpTest.sha256(file), entry.get("sha256").asText(), "freq_id " + freqId);
+                assertTrue(BasebandVerifier.verify(BasebandWindowFile.read(file), new TplusESignal(), 5).passed());
+                paths.add(entry.at("/phases/path").asText());
+            }
+        }
+        return paths;
+    }
+}
