@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.kotekanj.baseband.api.TriggerRequest;
@@ -30,6 +32,9 @@ public final class BasebandEvent
     private volatile boolean cancelled;
     private volatile Instant copied;
     private volatile Instant manifestWritten;
+    /** Files of this event whose SHA-256 is still being computed (staged way: they may be done already). */
+    private final AtomicInteger hashing = new AtomicInteger();
+    private final AtomicBoolean manifestClaimed = new AtomicBoolean();
 
     BasebandEvent(final TriggerRequest request, final TimeReference time, final Path archiveRoot,
         final List<FreqPlan> plans, final Instant received, final long receivedNanos)
@@ -161,6 +166,29 @@ public final class BasebandEvent
         return manifestWritten;
     }
 
+    /** A file of this event is being hashed: {@code event.json} waits for it. */
+    void hashStarted()
+    {
+        hashing.incrementAndGet();
+    }
+
+    /** A file's hash ended (known, or given up); returns how many are still being hashed. */
+    int hashEnded()
+    {
+        return hashing.decrementAndGet();
+    }
+
+    boolean hashesPending()
+    {
+        return hashing.get() > 0;
+    }
+
+    /** True once only: for whoever queues the manifest. */
+    boolean claimManifest()
+    {
+        return manifestClaimed.compareAndSet(false, true);
+    }
+
     public boolean isFinished()
     {
         for (final FreqDump dump : dumps)
@@ -246,6 +274,7 @@ public final class BasebandEvent
         o.put("trigger_to_queued_ms", queuedNanos == 0 ? null : (queuedNanos - receivedNanos) / 1e6);
         o.put("trigger_to_copier_ms", takenNanos == 0 ? null : (takenNanos - receivedNanos) / 1e6);
         o.put("copied", copied == null ? null : copied.toString());
+        o.put("manifest_written", manifestWritten == null ? null : manifestWritten.toString());
         final ObjectNode freqs = o.putObject("freqs");
         for (final FreqDump dump : dumps)
         {

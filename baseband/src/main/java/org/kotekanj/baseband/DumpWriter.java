@@ -2,6 +2,8 @@ package org.kotekanj.baseband;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -23,8 +25,9 @@ import org.kotekanj.log.Log;
  * the file's chunks in staging until the last one is there; the file's status, lost samples and
  * {@code sample_present} are then known, so libhdf5 writes all the metadata and closes the file first. The samples
  * then go to their offset with O_DIRECT from staging (a disk thread) while a finisher hashes the metadata read back
- * with the samples from memory: the SHA-256 needs no read of the file from disk and runs beside the writes. Then
- * rename, and the chunks are released.
+ * with the samples from memory: the SHA-256 needs no read of the file from disk and runs beside the writes. Once the
+ * samples are fsynced the file is renamed into place and reported (done: durable and in place) without waiting for
+ * the hash, which only {@code event.json} needs; the chunks are released once both the write and the hash ended.
  *
  * <p><b>Re-read</b>, for a window whose chunks arrive over time (still in the future) or that does not fit: the
  * file is created on its first chunk, each chunk written as it comes and freed, the attributes written after the
@@ -33,7 +36,8 @@ import org.kotekanj.log.Log;
  *
  * <p>Free space is checked before every chunk: a disk that fills up stops that event (its files end as {@code error}
  * with the reason, the {@code .partial} files stay) while the ring and other events go on. Finishers also write each
- * event's {@code event.json} once all its frequencies have ended. libhdf5 is called from the writer thread only.
+ * event's {@code event.json} once all its frequencies have ended and every file's hash is known, so that it never
+ * lacks the SHA-256 of a done file. libhdf5 is called from the writer thread only.
  */
 final class DumpWriter implements Runnable
 {
@@ -109,10 +113,16 @@ final class DumpWriter implements Runnable
         }
     }
 
-    /** Where manifests are queued: after the commits of the event's files. */
+    /**
+     * Queues an ended event's manifest once: after the commits of its files and once each file's hash is known (a
+     * staged file may be done before it is hashed; the last hash to end queues it then).
+     */
     void queueManifest(final BasebandEvent event)
     {
-        finishing.add(new ManifestJob(event));
+        if (!event.hashesPending() && event.claimManifest())
+        {
+            finishing.add(new ManifestJob(event));
+        }
     }
 
     boolean isRunning()
@@ -536,8 +546,10 @@ final class DumpWriter implements Runnable
     }
 
     /**
-     * A staged file whose metadata is written and closed: a disk thread writes its samples and fsyncs, a finisher
-     * hashes it; whichever ends second renames it into place (or reports the failure) and releases its chunks.
+     * A staged file whose metadata is written and closed: a disk thread writes its samples, fsyncs and renames it into
+     * place, and the file is then done (durable and in place), whether or not its hash is known yet; a finisher hashes
+     * it meanwhile (the metadata read back through a channel opened before the rename, the samples from staging).
+     * Whichever ends second releases its chunks, which the hash reads, and lets the event's manifest go.
      */
     private final class StagedFile
     {
@@ -546,20 +558,24 @@ final class DumpWriter implements Runnable
         private final List<StagedChunk> chunks;
         private final boolean full;
         private final long samplesOffset;
+        private final FileChannel metadata;
         private final AtomicInteger pending = new AtomicInteger(2);
         private volatile String digest;
-        private volatile Exception failure;
+        private volatile boolean placed;
 
         StagedFile(final FreqDump dump, final BasebandFile file, final List<StagedChunk> chunks, final boolean full)
+            throws IOException
         {
             this.dump = dump;
             this.file = file;
             this.chunks = chunks;
             this.full = full;
             this.samplesOffset = file.samplesOffset();
+            this.metadata = FileChannel.open(dump.partialFile(), StandardOpenOption.READ);
+            dump.event().hashStarted();
         }
 
-        /** Disk thread: every chunk's samples at its offset (free space checked before each), then fsync. */
+        /** Disk thread: every chunk's samples at its offset (free space checked before each), fsync, rename, done. */
         void writeSamples()
         {
             final long began = System.nanoTime();
@@ -581,67 +597,10 @@ final class DumpWriter implements Runnable
                 dump.phases.add(DumpPhases.Phase.WRITE, System.nanoTime() - began);
                 BasebandFile.sync(dump);
                 dump.phases.mark("written", dump.event().receivedNanos());
-            }
-            catch (final IOException | RuntimeException e)
-            {
-                failure = e;
-            }
-            finally
-            {
-                ended();
-            }
-        }
-
-        /** Finisher: the metadata read back with the samples from staging, in file order. */
-        void hash()
-        {
-            final long began = System.nanoTime();
-            dump.phases.mark("hash_began", dump.event().receivedNanos());
-            try
-            {
-                if (dump.status().isFinal())
-                {
-                    return;
-                }
-                final List<MemorySegment> samples = new ArrayList<>(chunks.size());
-                for (final StagedChunk chunk : chunks)
-                {
-                    samples.add(chunk.samples());
-                }
-                digest = FileDigest.sha256(dump.partialFile(), samplesOffset, samples);
-                dump.phases.add(DumpPhases.Phase.HASH, System.nanoTime() - began);
-                dump.phases.mark("hashed", dump.event().receivedNanos());
-            }
-            catch (final IOException | RuntimeException e)
-            {
-                failure = e;
-            }
-            finally
-            {
-                ended();
-            }
-        }
-
-        private void ended()
-        {
-            if (pending.decrementAndGet() == 0)
-            {
-                commit();
-            }
-        }
-
-        private void commit()
-        {
-            try
-            {
-                file.close();
-                if (failure != null)
-                {
-                    fail(dump, failure);
-                }
-                else if (!dump.status().isFinal())
+                if (!dump.status().isFinal())
                 {
                     dump.fileWritten(digest, BasebandFile.place(dump));
+                    placed = true;
                     dump.phases.mark("placed", dump.event().receivedNanos());
                     readout.end(dump, full ? DumpStatus.DONE : DumpStatus.PARTIAL, why(dump, full));
                 }
@@ -653,8 +612,107 @@ final class DumpWriter implements Runnable
             }
             finally
             {
-                release(chunks);
+                file.close();
+                ended();
             }
         }
+
+        /** Finisher: the metadata read back with the samples from staging, in file order. */
+        void hash()
+        {
+            final long began = System.nanoTime();
+            dump.phases.mark("hash_began", dump.event().receivedNanos());
+            try
+            {
+                if (dump.status().isFinal() && !placed)
+                {
+                    return;
+                }
+                hashGate.await();
+                final List<MemorySegment> samples = new ArrayList<>(chunks.size());
+                for (final StagedChunk chunk : chunks)
+                {
+                    samples.add(chunk.samples());
+                }
+                digest = FileDigest.sha256(metadata, samplesOffset, samples);
+                dump.phases.add(DumpPhases.Phase.HASH, System.nanoTime() - began);
+                dump.phases.mark("hashed", dump.event().receivedNanos());
+            }
+            catch (final IOException | RuntimeException e)
+            {
+                log.warn("baseband event " + dump.event().eventId() + " freq_id " + dump.plan().freqId() +
+                    ": hashing from staging failed (" + e.getMessage() + "); the file will be read back");
+            }
+            finally
+            {
+                try
+                {
+                    metadata.close();
+                }
+                catch (final IOException e)
+                {
+                    // Read only: nothing to lose.
+                }
+                ended();
+            }
+        }
+
+        private void ended()
+        {
+            if (pending.decrementAndGet() != 0)
+            {
+                return;
+            }
+            try
+            {
+                if (placed)
+                {
+                    dump.hashed(digest != null ? digest : readBack());
+                }
+            }
+            finally
+            {
+                release(chunks);
+                if (dump.event().hashEnded() == 0 && dump.event().isFinished())
+                {
+                    queueManifest(dump.event());
+                }
+            }
+        }
+
+        /** The digest of the file in place, read back, when hashing from staging did not give one. */
+        private String readBack()
+        {
+            try
+            {
+                final long began = System.nanoTime();
+                final String sha = FileDigest.sha256(dump.file());
+                dump.phases.add(DumpPhases.Phase.HASH, System.nanoTime() - began);
+                return sha;
+            }
+            catch (final IOException | RuntimeException e)
+            {
+                readout.metrics().diskError();
+                log.error("baseband event " + dump.event().eventId() + " freq_id " + dump.plan().freqId() +
+                    ": cannot hash " + dump.file() + ": " + e.getMessage() + "; event.json has no sha256 for it");
+                return null;
+            }
+        }
+    }
+
+    /** Test seam: what a staged file's hash waits for before it begins (nothing, outside tests). */
+    interface HashGate
+    {
+        HashGate OPEN = () -> { };
+
+        void await();
+    }
+
+    private volatile HashGate hashGate = HashGate.OPEN;
+
+    /** Test seam: staged files' hashes wait on {@code gate} before they begin. */
+    void hashGate(final HashGate gate)
+    {
+        hashGate = gate;
     }
 }

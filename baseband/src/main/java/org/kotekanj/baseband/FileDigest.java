@@ -107,20 +107,32 @@ final class FileDigest
      */
     static String sha256(final Path file, final long dataOffset, final List<MemorySegment> data) throws IOException
     {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            return sha256(channel, dataOffset, data);
+        }
+    }
+
+    /**
+     * As {@link #sha256(Path, long, List)}, reading the rest through {@code channel} (left open): a channel opened on
+     * the {@code .partial} keeps reading the same file after it was renamed into place.
+     */
+    static String sha256(final FileChannel channel, final long dataOffset, final List<MemorySegment> data)
+        throws IOException
+    {
         long dataBytes = 0;
         for (final MemorySegment segment : data)
         {
             dataBytes += segment.byteSize();
         }
         try (Arena arena = Arena.ofConfined();
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
             Sha256 digest = new Sha256())
         {
             final long size = channel.size();
             final long dataEnd = dataOffset + dataBytes;
             if (dataOffset < 0 || dataEnd > size)
             {
-                throw new IOException("samples at " + dataOffset + "+" + dataBytes + " outside " + file + " of " +
+                throw new IOException("samples at " + dataOffset + "+" + dataBytes + " outside a file of " +
                     size + " bytes");
             }
             final MemorySegment buffer = arena.allocate(READ_BYTES, 4096);

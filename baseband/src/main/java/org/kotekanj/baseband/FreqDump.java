@@ -224,6 +224,12 @@ public final class FreqDump
         fileBytes = bytes;
     }
 
+    /** The SHA-256 of a file put in place before its hash was known (staged way). */
+    void hashed(final String digest)
+    {
+        sha256 = digest;
+    }
+
     /** The status entry of this frequency. */
     public ObjectNode toJson()
     {

@@ -379,6 +379,12 @@ public final class Readout implements AutoCloseable
         }
     }
 
+    /** Test seam: the writer, for {@link DumpWriter#hashGate}. */
+    DumpWriter writer()
+    {
+        return writer;
+    }
+
     BasebandMetrics metrics()
     {
         return metrics;

@@ -4,6 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +17,7 @@ import org.kotekanj.sim.answers.BasebandWindowFile;
 import org.kotekanj.sim.signal.TplusESignal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The writer's two ways to the SHA-256 of a file: samples hashed from staging, or the whole file read back. */
@@ -43,6 +46,62 @@ class DumpWriterTest
         // Four files of about 50 KB each may be kept, in 256 KiB of staging: some must let their chunks go.
         final Set<String> paths = dump(staging(256 << 10, 16 << 10), 3000);
         assertTrue(Set.of("staged", "reread").containsAll(paths), paths.toString());
+    }
+
+    @Test
+    void shouldReportAStagedFileDoneOnceInPlaceBeforeItsHashIsKnownAndWriteTheManifestAfterTheHashes() throws Exception
+    {
+        final CountDownLatch hashes = new CountDownLatch(1);
+        try (ReadoutHarness h = new ReadoutHarness(archive, 96))
+        {
+            h.readout.writer().hashGate(() -> awaitQuietly(hashes));
+            try
+            {
+                h.feeder.feedRange(0, 96);
+                h.readout.doWork();
+                assertEquals(202, h.post(ReadoutHarness.trigger(6, 40_000, 3000, 1.0, 0.0, 400.0)).status());
+                h.runUntil(() -> "done".equals(h.get("6").json().get("status").asText()));
+                final Path dir = archive.resolve("test/astro_6");
+                final JsonNode status = h.get("6").json();
+                for (final int freqId : ReadoutHarness.FREQ_IDS)
+                {
+                    assertEquals("done", status.at("/freqs/" + freqId + "/status").asText(), status.toString());
+                    assertTrue(Files.exists(dir.resolve("baseband_6_" + freqId + ".h5")), "in place: " + freqId);
+                }
+                assertFalse(Files.exists(dir.resolve(EventManifest.NAME)), "event.json waits for the hashes");
+                assertTrue(status.get("manifest_written").isNull(), status.toString());
+            }
+            finally
+            {
+                hashes.countDown();
+            }
+            final JsonNode status = h.runUntilEnded(6);
+            assertFalse(status.get("manifest_written").isNull(), status.toString());
+            final Path dir = archive.resolve("test/astro_6");
+            final JsonNode manifest = Json.parse(Files.readString(dir.resolve(EventManifest.NAME)));
+            for (final int freqId : ReadoutHarness.FREQ_IDS)
+            {
+                final JsonNode entry = manifest.get("freqs").get(Integer.toString(freqId));
+                assertEquals("staged", entry.at("/phases/path").asText());
+                assertEquals(BasebandDumpTest.sha256(dir.resolve("baseband_6_" + freqId + ".h5")),
+                    entry.get("sha256").asText(), "freq_id " + freqId);
+            }
+        }
+    }
+
+    private static void awaitQuietly(final CountDownLatch latch)
+    {
+        try
+        {
+            if (!latch.await(20, TimeUnit.SECONDS))
+            {
+                throw new IllegalStateException("hash gate never opened");
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static UnaryOperator<ReadoutSettings> staging(final long stagingBytes, final long chunkBytes)

@@ -34,15 +34,21 @@ import org.kotekanj.stages.receive.FengineReceiver;
  *   <li>latency: {@code LATENCY_TRIGGERS} small dumps one after another, trigger received -> first byte copied
  *       (p50, p99, max);</li>
  *   <li>throughput: {@code BIG_DUMPS} dumps of 0.04 s x 4 freqs x 2048 inputs (128 MB each), one after another,
- *       bytes / (trigger -> done), against {@code dd oflag=direct} of as many bytes to the same directory while
- *       the pipeline still ingests (the same load);</li>
+ *       bytes / (trigger -> done: every file's samples fsynced and the file renamed into place), against
+ *       {@code dd oflag=direct} of as many bytes to the same directory while the pipeline still ingests (the same
+ *       load); also bytes / (trigger -> {@code event.json} written: every file's SHA-256 known), and each dump waits
+ *       for the previous one's manifest;</li>
  *   <li>loss: the receiver's lost samples and the kernel's socket drops over the whole run (must be 0).</li>
  * </ol>
  *
  * <pre>
  * BasebandBenchmark ARCHIVE_DIR [LATENCY_TRIGGERS=40] [BIG_DUMPS=6] [RATE=x0.1] [WARM_DUMPS=6]
+ *                   [RECEIVER_IDLE=busy_spin]
  * </pre>
- * Uses UDP ports 12300-12303: run it through {@code kj-cpu bench}.
+ * {@code RECEIVER_IDLE} is the receiver's {@code idle_strategy}: {@code busy_spin} (the default, as on a node whose
+ * receive cores are pinned and dedicated) or a non-spinning one ({@code backoff}, {@code sleep}, {@code yield}) that
+ * leaves a small machine's cores to the dump threads; lost samples and socket drops must stay 0 either way. Uses UDP
+ * ports 12300-12303: run it through {@code kj-cpu bench}.
  */
 public final class BasebandBenchmark
 {
@@ -57,7 +63,8 @@ public final class BasebandBenchmark
     {
         if (args.length < 1)
         {
-            System.err.println("usage: BasebandBenchmark ARCHIVE_DIR [LATENCY_TRIGGERS] [BIG_DUMPS] [RATE] [WARM_DUMPS]");
+            System.err.println("usage: BasebandBenchmark ARCHIVE_DIR [LATENCY_TRIGGERS] [BIG_DUMPS] [RATE] [WARM_DUMPS] " +
+                "[RECEIVER_IDLE]");
             System.exit(2);
         }
         final Path archive = Path.of(args[0]).toAbsolutePath();
@@ -65,6 +72,7 @@ public final class BasebandBenchmark
         final int bigDumps = args.length > 2 ? Integer.parseInt(args[2]) : 6;
         final String rate = args.length > 3 ? args[3] : "x0.1";
         final int warmDumps = args.length > 4 ? Integer.parseInt(args[4]) : 6;
+        final String receiverIdle = args.length > 5 ? args[5] : "busy_spin";
         Files.createDirectories(archive);
         final ConfigErrors errors = new ConfigErrors();
         final ConfigNode root = YamlConfigLoader.parse("""
@@ -96,6 +104,7 @@ public final class BasebandBenchmark
               bind_address: 127.0.0.1
               ports: [12300, 12301, 12302, 12303]
               window_frames: 2
+              idle_strategy: %s
             baseband:
               kotekan_stage: BasebandReadout
               threading_mode: dedicated
@@ -103,7 +112,7 @@ public final class BasebandBenchmark
               archive_root: %s
               max_dump_seconds: 0.1
               staging_mib: 512
-            """.formatted(SAMPLES, rate, archive), "baseband-bench.yaml", errors);
+            """.formatted(SAMPLES, rate, receiverIdle, archive), "baseband-bench.yaml", errors);
         errors.throwIfAny();
         final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         final ServiceOptions options = ServiceOptions.defaults().withRest(true, "127.0.0.1", 0)
@@ -113,6 +122,7 @@ public final class BasebandBenchmark
             final Pipeline pipeline = service.start(root);
             final String base = "http://127.0.0.1:" + service.restPort();
             waitForRing(http, base, 0.15);
+            final String idle = idleStrategy(pipeline, "/receiver");
             long id = System.currentTimeMillis() * 1000;
             // Warm-up, not measured: a node runs for days, so measure it after its code is compiled (on 2 cores the
             // JIT took a third of the CPU through the first 10 s). The service warms its own trigger path at start.
@@ -138,7 +148,9 @@ public final class BasebandBenchmark
             }
             long bytes = 0;
             double seconds = 0;
+            double toManifest = 0;
             final List<Double> rates = new ArrayList<>();
+            final List<Double> manifestRates = new ArrayList<>();
             for (int i = 0; i < bigDumps; i++)
             {
                 final long began = System.nanoTime();
@@ -149,10 +161,18 @@ public final class BasebandBenchmark
                 seconds += s;
                 rates.add(b / s / 1e9);
                 final Path manifestFile = archive.resolve("bench/test_" + (id - 1)).resolve("event.json");
-                for (int wait = 0; wait < 500 && !Files.exists(manifestFile); wait++)
+                final long manifestDeadline = System.nanoTime() + 10_000_000_000L;
+                while (get(http, base + "/baseband/" + (id - 1)).get("manifest_written").isNull())
                 {
-                    Thread.sleep(2);
+                    if (System.nanoTime() > manifestDeadline)
+                    {
+                        throw new IllegalStateException("event.json of dump " + (id - 1) + " not written");
+                    }
+                    Thread.sleep(1);
                 }
+                final double m = (System.nanoTime() - began) * 1e-9;
+                toManifest += m;
+                manifestRates.add(b / m / 1e9);
                 final JsonNode manifest = Json.parse(Files.readString(manifestFile));
                 manifest.get("freqs").properties().forEach(f -> System.out.println("phases dump " + done.get("event_id")
                     .asText() + " freq " + f.getKey() + ": " + f.getValue().get("phases")));
@@ -175,13 +195,24 @@ public final class BasebandBenchmark
             System.out.println("dump rates in order (GB/s): " + rates.stream()
                 .map(v -> String.format("%.2f", v)).toList());
             final double[] l = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            System.out.printf("trigger->first byte: n=%d p50 %.3f ms, p99 %.3f ms, max %.3f ms%n", l.length,
-                quantile(l, 0.5), quantile(l, 0.99), l[l.length - 1]);
+            System.out.printf("trigger->first byte: n=%d p50 %.3f ms, p99 %.3f ms, max %.3f ms; receiver idle %s%n",
+                l.length, quantile(l, 0.5), quantile(l, 0.99), l[l.length - 1], idle);
             final double ours = bytes / seconds / 1e9;
-            System.out.printf("dump write: %d dumps, %.1f MB, %.3f GB/s (median of dumps %.3f GB/s, trigger to done, " +
-                "fsync and SHA-256 included); dd oflag=direct %.3f GB/s; ratio %.2f%n", bigDumps, bytes / 1e6, ours,
-                quantile(rates.stream().mapToDouble(Double::doubleValue).sorted().toArray(), 0.5), dd, ours / dd);
-            System.out.printf("ingest: %d packets, %d lost samples, %d socket drops%n", packets, lost, drops);
+            System.out.printf("dump write: %d dumps, %.1f MB, %.3f GB/s (median of dumps %.3f GB/s, trigger to done: " +
+                "samples fsynced, file renamed into place, directory fsynced); dd oflag=direct %.3f GB/s; ratio %.2f; " +
+                "receiver idle %s%n", bigDumps, bytes / 1e6, ours,
+                quantile(rates.stream().mapToDouble(Double::doubleValue).sorted().toArray(), 0.5), dd, ours / dd, idle);
+            final double hashed = bytes / toManifest / 1e9;
+            System.out.printf("dump to event.json: %.3f GB/s (median of dumps %.3f GB/s, trigger to event.json " +
+                "written: SHA-256 of every file included); ratio to dd %.2f; receiver idle %s%n", hashed,
+                quantile(manifestRates.stream().mapToDouble(Double::doubleValue).sorted().toArray(), 0.5),
+                hashed / dd, idle);
+            System.out.printf("ingest: %d packets, %d lost samples, %d socket drops; receiver idle %s%n", packets, lost,
+                drops, idle);
+            if (lost != 0 || drops != 0)
+            {
+                throw new IllegalStateException("lost " + lost + " samples, " + drops + " socket drops");
+            }
         }
     }
 
@@ -216,6 +247,19 @@ public final class BasebandBenchmark
             Thread.sleep(5);
         }
         throw new IllegalStateException("dump " + id + " did not finish");
+    }
+
+    /** The idle strategy the stage at {@code path} runs with, as {@code GET /status} shows it. */
+    private static String idleStrategy(final Pipeline pipeline, final String path)
+    {
+        for (final JsonNode stage : pipeline.status().get("stages"))
+        {
+            if (stage.get("stage_name").asText().equals(path))
+            {
+                return stage.get("idle_strategy").asText();
+            }
+        }
+        throw new IllegalStateException("no stage " + path);
     }
 
     private static void waitForRing(final HttpClient http, final String base, final double seconds) throws Exception
