@@ -90,11 +90,15 @@ public final class ReadoutHarness implements AutoCloseable
         }
     }
 
-    /** Runs until event {@code id} has ended and its manifest is written. */
+    /**
+     * Runs until event {@code id} has ended and its manifest is written, as a client sees it: {@code manifest_written}
+     * in the status (set just after {@code event.json} is renamed into place).
+     */
     public JsonNode runUntilEnded(final long id)
     {
         final Path manifest = archive.resolve("test").resolve("astro_" + id).resolve(EventManifest.NAME);
-        runUntil(() -> java.nio.file.Files.exists(manifest));
+        runUntil(() -> java.nio.file.Files.exists(manifest) &&
+            !get(Long.toString(id)).json().path("manifest_written").isNull());
         return get(Long.toString(id)).json();
     }
 
