@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -141,7 +142,9 @@ class BasebandEndToEndTest
             }
             final String text = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
             assertEquals(0, exit, text + get(http, base + "/baseband/103") + get(http, base + "/baseband/ring"));
-            assertTrue(text.contains("files: {archive_root}/e2e/test_103 (4 files, 0 not done"), text);
+            assertTrue(text.contains("files: {archive_root}/e2e/test_103 (4 files, 0 not done; event.json beside them)"),
+                text);
+            assertTrue(Files.exists(dir.resolve("archive/e2e/test_103/event.json")), "the command waits for event.json");
             ids.add(103L);
             final List<JsonNode> ended = new ArrayList<>();
             for (final long id : ids)

@@ -119,7 +119,9 @@ public final class TriggerCommand implements Callable<Integer>
             out.printf("\r%-10s %6.1f%%  %,d of %,d bytes written   ", state,
                 total == 0 ? 100.0 : 100.0 * (total - remaining) / total, total - remaining, total);
             out.flush();
-            if (List.of("done", "partial", "error").contains(state) || Instant.now().isAfter(deadline))
+            // Files are done once durable and in place; event.json (their SHA-256) follows: wait for it too.
+            if (List.of("done", "partial", "error").contains(state) && !status.path("manifest_written").isNull() ||
+                Instant.now().isAfter(deadline))
             {
                 break;
             }
@@ -137,7 +139,8 @@ public final class TriggerCommand implements Callable<Integer>
             }
         }
         out.println("files: {archive_root}/" + status.path("directory").asText() + " (" +
-            status.path("freqs").size() + " files, " + bad + " not done; event.json beside them)");
+            status.path("freqs").size() + " files, " + bad + " not done; " +
+            (status.path("manifest_written").isNull() ? "event.json not written yet" : "event.json beside them") + ")");
         return "done".equals(status.path("status").asText()) ? 0 : bad > 0 ? 1 : 2;
     }
 
