@@ -55,9 +55,9 @@ final class DumpWriter implements Runnable
     /**
      * Longest a staged file's hash waits for the disk writes queued before it to end. Hashes only feed
      * {@code event.json}, so on a node short of cores they yield the CPU to the writes (and to the copies out of the
-     * ring beside them). baseband-dumps.sh, 2 cores, 4 x 32 MB files per event, medians of 3: hashing beside the
-     * writes, done at 0.80 GB/s (0.48x dd) and event.json at 0.56 GB/s; hashing after them, 0.90 GB/s (0.57x) and
-     * 0.50 GB/s.
+     * ring beside them). baseband-dumps.sh, 2 cores, 4 x 32 MB files per event, medians of 3 (client-timed, 5 ms
+     * polls): hashing beside the writes, done at 0.80 GB/s (0.48x dd) and event.json at 0.56 GB/s; hashing after
+     * them, 0.90 GB/s (0.57x) and 0.50 GB/s.
      */
     static final long HASH_YIELD_NANOS = 2_000_000_000L;
 
