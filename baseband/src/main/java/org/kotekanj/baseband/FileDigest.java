@@ -101,21 +101,10 @@ final class FileDigest
     }
 
     /**
-     * SHA-256 of {@code file} whose bytes {@code [dataOffset, dataOffset + total size of data)} are {@code data}, in
-     * order (the samples still in staging): only the rest is read back from the file, by plain reads, so that nothing
-     * of the samples' range enters the page cache while O_DIRECT writes may still be going there.
-     */
-    static String sha256(final Path file, final long dataOffset, final List<MemorySegment> data) throws IOException
-    {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
-        {
-            return sha256(channel, dataOffset, data);
-        }
-    }
-
-    /**
-     * As {@link #sha256(Path, long, List)}, reading the rest through {@code channel} (left open): a channel opened on
-     * the {@code .partial} keeps reading the same file after it was renamed into place.
+     * SHA-256 of the file open in {@code channel} (left open) whose bytes {@code [dataOffset, dataOffset + total size
+     * of data)} are {@code data}, in order (the samples still in staging): only the rest is read back, by plain reads,
+     * so that nothing of the samples' range enters the page cache while O_DIRECT writes may still be going there. A
+     * channel opened on the {@code .partial} keeps reading the same file after it was renamed into place.
      */
     static String sha256(final FileChannel channel, final long dataOffset, final List<MemorySegment> data)
         throws IOException

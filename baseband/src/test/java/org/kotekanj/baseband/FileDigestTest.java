@@ -47,7 +47,7 @@ class FileDigestTest
                     JAVA_BYTE, 0, pieceBytes);
                 samples.add(s);
             }
-            assertEquals(sha256(whole), FileDigest.sha256(file, prefix, samples));
+            assertEquals(sha256(whole), digest(file, prefix, samples));
         }
         assertEquals(sha256(onDisk), FileDigest.sha256(file));
     }
@@ -67,7 +67,16 @@ class FileDigestTest
         Files.write(file, new byte[100]);
         try (Arena arena = Arena.ofConfined())
         {
-            assertThrows(java.io.IOException.class, () -> FileDigest.sha256(file, 50, List.of(arena.allocate(51))));
+            assertThrows(java.io.IOException.class, () -> digest(file, 50, List.of(arena.allocate(51))));
+        }
+    }
+
+    private static String digest(final Path file, final long dataOffset, final List<MemorySegment> data)
+        throws java.io.IOException
+    {
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file))
+        {
+            return FileDigest.sha256(channel, dataOffset, data);
         }
     }
 

@@ -169,17 +169,10 @@ public final class BasebandBenchmark
                 seconds += s;
                 rates.add(b / s / 1e9);
                 final Path manifestFile = archive.resolve("bench/test_" + (id - 1)).resolve("event.json");
-                final long manifestDeadline = System.nanoTime() + 10_000_000_000L;
-                while (get(http, base + "/baseband/" + (id - 1)).get("manifest_written").isNull())
-                {
-                    if (System.nanoTime() > manifestDeadline)
-                    {
-                        throw new IllegalStateException("event.json of dump " + (id - 1) + " not written");
-                    }
-                    Thread.sleep(POLL_MILLIS);
-                }
-                final double m = Duration.between(received, Instant.parse(get(http, base + "/baseband/" + (id - 1))
-                    .get("manifest_written").asText())).toNanos() * 1e-9;
+                final JsonNode manifested = await(http, base + "/baseband/" + (id - 1),
+                    status -> !status.get("manifest_written").isNull(), "event.json of dump " + (id - 1) + " written");
+                final double m = Duration.between(received, Instant.parse(manifested.get("manifest_written").asText()))
+                    .toNanos() * 1e-9;
                 toManifest += m;
                 manifestRates.add(b / m / 1e9);
                 final JsonNode manifest = Json.parse(Files.readString(manifestFile));
@@ -240,22 +233,32 @@ public final class BasebandBenchmark
         {
             throw new IllegalStateException("trigger refused: " + posted.body());
         }
-        final long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline)
+        return await(http, base + "/baseband/" + id, status ->
         {
-            final JsonNode status = get(http, base + "/baseband/" + id);
             final String state = status.get("status").asText();
-            if (state.equals("done"))
-            {
-                return status;
-            }
             if (state.equals("partial") || state.equals("error"))
             {
                 throw new IllegalStateException("dump " + id + " ended " + state + ": " + status);
             }
+            return state.equals("done");
+        }, "dump " + id + " done");
+    }
+
+    /** Polls {@code url} every {@link #POLL_MILLIS} ms until its JSON satisfies {@code until}; fails after 60 s. */
+    private static JsonNode await(final HttpClient http, final String url,
+        final java.util.function.Predicate<JsonNode> until, final String what) throws Exception
+    {
+        final long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline)
+        {
+            final JsonNode status = get(http, url);
+            if (until.test(status))
+            {
+                return status;
+            }
             Thread.sleep(POLL_MILLIS);
         }
-        throw new IllegalStateException("dump " + id + " did not finish");
+        throw new IllegalStateException("timed out waiting for " + what);
     }
 
     /** When the last file of an ended event was finished, by the node's clock. */
