@@ -22,4 +22,4 @@ rm -rf "$ARCHIVE"
   --add-opens java.base/sun.nio.ch=ALL-UNNAMED -Xms256m -Xmx2g -XX:+UseZGC -XX:+PerfDisableSharedMem \
   -cp "$ROOT/tools/target/lib/*:$ROOT/tools/target/tools-0.1.0-SNAPSHOT.jar" \
   org.kotekanj.tools.bench.BasebandBenchmark "$ARCHIVE" "${2:-40}" "${3:-6}" "${4:-x0.1}" "${5:-6}" "${6:-busy_spin}" 2>/dev/null |
-  grep -E "^(warm|trigger|dump|ingest|phases)"
+  grep -E "^(warm|trigger|dump|dd|ingest|phases)"

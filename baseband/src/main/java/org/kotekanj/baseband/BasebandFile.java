@@ -1,6 +1,7 @@
 package org.kotekanj.baseband;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,13 +19,42 @@ import org.kotekanj.service.Version;
  * (uint8 {@code [ntime]}) and {@code index_map/input_chan_id}, {@code index_map/input_correlator_input}; rows are
  * written as they arrive from staging, the root attributes at the end, then fsync and rename. {@code baseband} is
  * contiguous and allocated at creation: its bytes go straight to its file offset through a {@link DatasetWriter}
- * (O_DIRECT, one write per chunk), libhdf5 writes the rest. When a whole window is already in staging, everything
- * libhdf5 writes can come first ({@link #writePresent}, {@link #closeMetadata}) and the samples after, from another
- * thread ({@link #writeSamples}): libhdf5 is called only by the thread that created the file.
+ * (O_DIRECT, one write per chunk), libhdf5 writes the rest. A streamed file ({@link StreamedFile}) has its samples
+ * written ({@link #writeSamples}) before libhdf5 writes anything more ({@link #writePresent}, {@link #closeMetadata}).
+ * A file is used by one thread at a time; the libhdf5 calls of all files go through one lock, so that files on
+ * different threads are safe also with a libhdf5 not built thread-safe (Debian's is, and serialises calls itself).
  */
 final class BasebandFile implements AutoCloseable
 {
     static final String ARCHIVE_VERSION = "kotekan-j-baseband-1";
+
+    /** Held around every libhdf5 call. */
+    private static final Object LIBHDF5 = new Object();
+
+    /** The index maps of the last input count seen (every file of a node has the same): built once, not per file. */
+    private static volatile IndexMaps indexMaps;
+
+    private record IndexMaps(short[] chanIds, String[] correlatorInputs)
+    {
+        static IndexMaps of(final int numInputs)
+        {
+            final IndexMaps last = indexMaps;
+            if (last != null && last.chanIds.length == numInputs)
+            {
+                return last;
+            }
+            final short[] chanIds = new short[numInputs];
+            final String[] correlatorInputs = new String[numInputs];
+            for (int i = 0; i < numInputs; i++)
+            {
+                chanIds[i] = (short)i;
+                correlatorInputs[i] = String.format("FCC%06d", i);
+            }
+            final IndexMaps made = new IndexMaps(chanIds, correlatorInputs);
+            indexMaps = made;
+            return made;
+        }
+    }
 
     private final FreqDump dump;
     private final Hdf5File hdf;
@@ -47,32 +77,29 @@ final class BasebandFile implements AutoCloseable
     static BasebandFile create(final FreqDump dump, final int numInputs) throws IOException
     {
         Files.createDirectories(dump.file().getParent());
-        final Hdf5File hdf = Hdf5File.create(dump.partialFile());
-        try
+        final IndexMaps maps = IndexMaps.of(numInputs);
+        synchronized (LIBHDF5)
         {
-            final long rows = dump.plan().planned().length();
-            final Hdf5File.Dataset baseband = hdf.createContiguousUint8("baseband", rows, numInputs);
-            hdf.attribute(baseband, "axis", new String[] {"time", "input"});
-            final Hdf5File.Dataset present = hdf.createUint8("sample_present", rows, 0);
-            hdf.createGroup("index_map");
-            final short[] chanIds = new short[numInputs];
-            final String[] correlatorInputs = new String[numInputs];
-            for (int i = 0; i < numInputs; i++)
+            final Hdf5File hdf = Hdf5File.create(dump.partialFile());
+            try
             {
-                chanIds[i] = (short)i;
-                correlatorInputs[i] = String.format("FCC%06d", i);
+                final long rows = dump.plan().planned().length();
+                final Hdf5File.Dataset baseband = hdf.createContiguousUint8("baseband", rows, numInputs);
+                hdf.attribute(baseband, "axis", new String[] {"time", "input"});
+                final Hdf5File.Dataset present = hdf.createUint8("sample_present", rows, 0);
+                hdf.createGroup("index_map");
+                hdf.writeUint16("index_map/input_chan_id", maps.chanIds());
+                hdf.writeStrings("index_map/input_correlator_input", maps.correlatorInputs());
+                final long offset = hdf.offset(baseband);
+                final DatasetWriter samples = offset < 0 ? null :
+                    new DatasetWriter(dump.partialFile(), offset, rows * numInputs);
+                return new BasebandFile(dump, hdf, baseband, present, samples);
             }
-            hdf.writeUint16("index_map/input_chan_id", chanIds);
-            hdf.writeStrings("index_map/input_correlator_input", correlatorInputs);
-            final long offset = hdf.offset(baseband);
-            final DatasetWriter samples = offset < 0 ? null :
-                new DatasetWriter(dump.partialFile(), offset, rows * numInputs);
-            return new BasebandFile(dump, hdf, baseband, present, samples);
-        }
-        catch (final IOException | RuntimeException e)
-        {
-            closeQuietly(hdf);
-            throw e;
+            catch (final IOException | RuntimeException e)
+            {
+                closeQuietly(hdf);
+                throw e;
+            }
         }
     }
 
@@ -92,17 +119,23 @@ final class BasebandFile implements AutoCloseable
         {
             samples.write(chunk.samples(), row * chunk.inputs());
         }
-        else
+        synchronized (LIBHDF5)
         {
-            hdf.writeRows(baseband, row, chunk.rows(), chunk.samples());
+            if (samples == null)
+            {
+                hdf.writeRows(baseband, row, chunk.rows(), chunk.samples());
+            }
+            hdf.writeRows(present, row, chunk.rows(), chunk.present());
         }
-        hdf.writeRows(present, row, chunk.rows(), chunk.present());
     }
 
-    /** The chunk's {@code sample_present} rows (libhdf5), before {@link #closeMetadata}. */
-    void writePresent(final StagedChunk chunk) throws IOException
+    /** Every row of {@code sample_present} (libhdf5), before {@link #closeMetadata}. */
+    void writePresent(final MemorySegment rows) throws IOException
     {
-        hdf.writeRows(present, chunk.firstSample() - firstSample, chunk.rows(), chunk.present());
+        synchronized (LIBHDF5)
+        {
+            hdf.writeRows(present, 0, dump.plan().planned().length(), rows);
+        }
     }
 
     /** The chunk's samples at their offset, also after {@link #closeMetadata} (needs {@link #samplesOffset} >= 0). */
@@ -126,6 +159,18 @@ final class BasebandFile implements AutoCloseable
     void closeMetadata(final BasebandEvent event, final boolean full, final double kDm, final long samplePeriodNs)
         throws IOException
     {
+        synchronized (LIBHDF5)
+        {
+            writeAttributes(event, full, kDm, samplePeriodNs);
+            hdf.closeDataset(baseband);
+            hdf.closeDataset(present);
+            hdf.close();
+        }
+    }
+
+    private void writeAttributes(final BasebandEvent event, final boolean full, final double kDm,
+        final long samplePeriodNs) throws IOException
+    {
         final FreqPlan plan = dump.plan();
         final TimeReference time = event.time();
         hdf.attribute("archive_version", ARCHIVE_VERSION);
@@ -147,9 +192,6 @@ final class BasebandFile implements AutoCloseable
         hdf.attribute("n_lost_samples", dump.lostSamples());
         hdf.attribute("status", full ? "full" : "partial");
         hdf.attribute("software_version", Version.softwareVersion());
-        hdf.closeDataset(baseband);
-        hdf.closeDataset(present);
-        hdf.close();
     }
 
     void closeSamples() throws IOException
@@ -219,7 +261,10 @@ final class BasebandFile implements AutoCloseable
     {
         try
         {
-            hdf.close();
+            synchronized (LIBHDF5)
+            {
+                hdf.close();
+            }
         }
         catch (final IOException e)
         {

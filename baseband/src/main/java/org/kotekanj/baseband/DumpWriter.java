@@ -1,14 +1,9 @@
 package org.kotekanj.baseband;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -22,24 +17,25 @@ import org.kotekanj.log.Log;
 /**
  * Drains staging to disk, one (event, frequency) file at a time, in one of two ways.
  *
- * <p><b>Staged</b>, the common case of a window in the past that fits a quarter of staging: the writer thread keeps
- * the file's chunks in staging until the last one is there; the file's status, lost samples and
- * {@code sample_present} are then known, so libhdf5 writes all the metadata and closes the file first. The samples
- * then go to their offset with O_DIRECT from staging (a disk thread); a finisher hashes the metadata read back with
- * the samples from memory once no staged file waits for the disk, so the SHA-256 needs no read of the file from disk
- * and takes no CPU from the copies and writes of the files behind it. Once the
- * samples are fsynced the file is renamed into place and reported (done: durable and in place) without waiting for
- * the hash, which only {@code event.json} needs; the chunks are released once both the write and the hash ended.
+ * <p><b>Streamed</b> ({@link StreamedFile}), the common case of a window that fits a quarter of staging: libhdf5
+ * creates the file on its first chunk and a disk thread writes each chunk's samples with O_DIRECT from staging as it
+ * comes, while the copier is still copying the rest, so the disk starts within milliseconds of the trigger; after the
+ * last samples libhdf5 writes {@code sample_present} and the attributes; the file is then fsynced, renamed into place
+ * and reported (done:
+ * durable and in place) without waiting for its hash, which only {@code event.json} needs. The chunks stay in staging
+ * until a finisher has hashed the metadata read back with the samples from memory, once no streamed file waits for
+ * the disk, so the SHA-256 needs no read of the file and takes no CPU from the copies and writes of the files behind
+ * it. When kept chunks outgrow half of staging, or the copier goes quiet, the oldest files let their chunks go as
+ * they are written and are hashed by reading them back.
  *
- * <p><b>Re-read</b>, for a window whose chunks arrive over time (still in the future) or that does not fit: the
- * file is created on its first chunk, each chunk written as it comes and freed, the attributes written after the
- * last; a finisher fsyncs, renames and hashes the file read back. Kept chunks never hold more than half of staging
- * (past that, or when the copier goes quiet, the oldest kept file turns to this way), so the copier always finds room.
+ * <p><b>Re-read</b>, for a window that does not fit a quarter of staging: the writer thread creates the file on its
+ * first chunk, writes each chunk as it comes and frees it, and the attributes after the last; a finisher fsyncs,
+ * renames and hashes the file read back.
  *
  * <p>Free space is checked before every chunk: a disk that fills up stops that event (its files end as {@code error}
  * with the reason, the {@code .partial} files stay) while the ring and other events go on. Finishers also write each
  * event's {@code event.json} once all its frequencies have ended and every file's hash is known, so that it never
- * lacks the SHA-256 of a done file. libhdf5 is called from the writer thread only.
+ * lacks the SHA-256 of a done file.
  */
 final class DumpWriter implements Runnable
 {
@@ -49,11 +45,16 @@ final class DumpWriter implements Runnable
     /** Threads that hash (and commit) files; the files of an event hash in parallel. */
     static final int FINISHERS = 4;
 
-    /** Threads writing staged files' samples: two writes in flight keep the disk busy between a file's chunks. */
-    static final int DISK_WRITERS = 2;
+    /**
+     * Threads writing streamed files' samples, a file each: several files in flight keep the disk busy while a thread
+     * waits for the CPU after its write, and an event's later files need not wait for its first ones. dd of 4 MiB
+     * O_DIRECT writes here, medians of 10: 1.44 GB/s for one stream, 1.59 for two, 1.47 for four.
+     * baseband-dumps.sh (2 cores, 4 x 32 MB files per event): 2 threads 1.10 and 1.28 GB/s, 4 threads 1.28-1.36.
+     */
+    static final int DISK_WRITERS = 4;
 
     /**
-     * Longest a staged file's hash waits for the disk writes queued before it to end. Hashes only feed
+     * Longest a streamed file's hash waits for the disk writes queued before it to end. Hashes only feed
      * {@code event.json}, so on a node short of cores they yield the CPU to the writes (and to the copies out of the
      * ring beside them). baseband-dumps.sh, 2 cores, 4 x 32 MB files per event, medians of 3 (client-timed, 5 ms
      * polls): hashing beside the writes, done at 0.80 GB/s (0.48x dd) and event.json at 0.56 GB/s; hashing after
@@ -78,14 +79,14 @@ final class DumpWriter implements Runnable
     private final Log log;
     /** Files written the re-read way, open (writer thread). */
     private final Map<FreqDump, BasebandFile> open = new HashMap<>();
-    /** Chunks kept for a staged file until its last chunk comes, oldest file first (writer thread). */
-    private final Map<FreqDump, List<StagedChunk>> held = new LinkedHashMap<>();
+    /** Streamed files whose last chunk has not come yet, oldest first (writer thread). */
+    private final Map<FreqDump, StreamedFile> streaming = new LinkedHashMap<>();
     private final Thread thread;
     private final Thread[] finishers = new Thread[FINISHERS];
     private final Thread[] diskWriters = new Thread[DISK_WRITERS];
     private final BlockingQueue<Object> finishing = new LinkedBlockingQueue<>();
-    private final BlockingQueue<StagedFile> disk = new LinkedBlockingQueue<>();
-    /** Staged files queued for or in their disk write: their hashes wait until none is left. */
+    private final BlockingQueue<StreamedFile> disk = new LinkedBlockingQueue<>();
+    /** Streamed files not yet placed or ended: their hashes wait until none is left. */
     private final AtomicInteger diskBacklog = new AtomicInteger();
     private final Object failing = new Object();
     private volatile boolean finisherStopping;
@@ -180,9 +181,9 @@ final class DumpWriter implements Runnable
                 {
                     closeEnded();
                     // The copier went quiet with files half kept (a window still arriving, or staging full).
-                    while (!held.isEmpty())
+                    for (final StreamedFile file : streaming.values())
                     {
-                        flushOldest();
+                        file.spill();
                     }
                     if (stopping)
                     {
@@ -193,9 +194,9 @@ final class DumpWriter implements Runnable
                 if (item instanceof StagedChunk chunk)
                 {
                     take(chunk);
-                    while (!held.isEmpty() && staging.used() > staging.capacity() / 2)
+                    if (staging.used() > staging.capacity() / 2)
                     {
-                        flushOldest();
+                        spillOldest();
                     }
                 }
             }
@@ -211,11 +212,11 @@ final class DumpWriter implements Runnable
                 file.close();
             }
             open.clear();
-            for (final List<StagedChunk> chunks : held.values())
+            for (final StreamedFile file : streaming.values())
             {
-                release(chunks);
+                file.abandon();
             }
-            held.clear();
+            streaming.clear();
         }
     }
 
@@ -228,93 +229,61 @@ final class DumpWriter implements Runnable
             staging.free(chunk.slice());
             return;
         }
-        final List<StagedChunk> kept = held.get(dump);
-        if (kept != null)
+        StreamedFile streamed = streaming.get(dump);
+        if (streamed == null && !open.containsKey(dump) && streamable(chunk))
         {
-            kept.add(chunk);
-            if (chunk.last())
+            streamed = create(chunk);
+            if (streamed == null)
             {
-                held.remove(dump);
-                stage(dump, kept);
+                return;
             }
         }
-        else if (!open.containsKey(dump) && stageable(chunk))
-        {
-            final List<StagedChunk> chunks = new ArrayList<>();
-            chunks.add(chunk);
-            if (chunk.last())
-            {
-                stage(dump, chunks);
-            }
-            else
-            {
-                held.put(dump, chunks);
-            }
-        }
-        else
+        if (streamed == null)
         {
             write(chunk);
+            return;
+        }
+        streamed.add(chunk);
+        if (chunk.last())
+        {
+            streaming.remove(dump);
+            streamed.lastChunk(isFull(dump));
         }
     }
 
     /** True for the first chunk of a window small enough to keep whole in staging. */
-    private boolean stageable(final StagedChunk chunk)
+    private boolean streamable(final StagedChunk chunk)
     {
         final long rows = chunk.dump().plan().planned().length();
         return chunk.firstSample() == chunk.dump().plan().planned().start() && rows <= Integer.MAX_VALUE &&
             StagedChunk.bytesFor((int)rows, chunk.inputs()) <= staging.capacity() / 4;
     }
 
-    /** The oldest kept file goes the re-read way: what it holds is written now and freed. */
-    private void flushOldest()
+    /**
+     * The file of a streamed window, created on its first chunk (free space checked for all its samples); null after a
+     * failure (the chunk released), or when libhdf5 must write the samples itself: then the chunk went the re-read way.
+     */
+    private StreamedFile create(final StagedChunk chunk)
     {
-        final Iterator<List<StagedChunk>> it = held.values().iterator();
-        final List<StagedChunk> chunks = it.next();
-        it.remove();
-        for (final StagedChunk chunk : chunks)
-        {
-            write(chunk);
-        }
-    }
-
-    /** Every chunk of the window is in staging: metadata first, then samples and hash beside each other. */
-    private void stage(final FreqDump dump, final List<StagedChunk> chunks)
-    {
+        final FreqDump dump = chunk.dump();
         BasebandFile file = null;
         try
         {
-            long sampleBytes = 0;
-            for (final StagedChunk chunk : chunks)
-            {
-                sampleBytes += chunk.sampleBytes();
-            }
-            checkSpace(dump, sampleBytes);
+            checkSpace(dump, dump.plan().planned().length() * chunk.inputs());
             final long began = System.nanoTime();
-            file = BasebandFile.create(dump, chunks.get(0).inputs());
+            file = BasebandFile.create(dump, chunk.inputs());
+            dump.phases.add(DumpPhases.Phase.CREATE, System.nanoTime() - began);
             if (file.samplesOffset() < 0)
             {
                 // libhdf5 writes the samples itself (no contiguous storage): the re-read way.
                 open.put(dump, file);
-                dump.phases.add(DumpPhases.Phase.CREATE, System.nanoTime() - began);
-                for (final StagedChunk chunk : chunks)
-                {
-                    write(chunk);
-                }
-                return;
+                write(chunk);
+                return null;
             }
-            for (final StagedChunk chunk : chunks)
-            {
-                file.writePresent(chunk);
-            }
-            final boolean full = isFull(dump);
-            file.closeMetadata(dump.event(), full, readout.kDm(), readout.samplePeriodNs());
-            dump.phases.add(DumpPhases.Phase.CREATE, System.nanoTime() - began);
-            dump.phases.mark("metadata", dump.event().receivedNanos());
-            dump.phases.path("staged");
-            final StagedFile staged = new StagedFile(dump, file, chunks, full);
             diskBacklog.incrementAndGet();
-            disk.add(staged);
-            finishing.add(staged);
+            final StreamedFile streamed = new StreamedFile(this, dump, file);
+            streaming.put(dump, streamed);
+            return streamed;
         }
         catch (final IOException | RuntimeException e)
         {
@@ -322,8 +291,22 @@ final class DumpWriter implements Runnable
             {
                 file.close();
             }
-            release(chunks);
+            staging.free(chunk.slice());
             fail(dump, e);
+            return null;
+        }
+    }
+
+    /** The oldest streamed file still keeping its chunks lets them go as they are written. */
+    private void spillOldest()
+    {
+        for (final StreamedFile file : streaming.values())
+        {
+            if (!file.isSpilled())
+            {
+                file.spill();
+                return;
+            }
         }
     }
 
@@ -386,10 +369,10 @@ final class DumpWriter implements Runnable
         {
             file.close();
         }
-        final List<StagedChunk> chunks = held.remove(dump);
-        if (chunks != null)
+        final StreamedFile streamed = streaming.remove(dump);
+        if (streamed != null)
         {
-            release(chunks);
+            streamed.abandon();
         }
     }
 
@@ -406,21 +389,21 @@ final class DumpWriter implements Runnable
                 it.remove();
             }
         }
-        final Iterator<Map.Entry<FreqDump, List<StagedChunk>>> kept = held.entrySet().iterator();
-        while (kept.hasNext())
+        final Iterator<StreamedFile> streamed = streaming.values().iterator();
+        while (streamed.hasNext())
         {
-            final Map.Entry<FreqDump, List<StagedChunk>> entry = kept.next();
-            if (entry.getKey().status().isFinal())
+            final StreamedFile file = streamed.next();
+            if (file.dump().status().isFinal())
             {
-                release(entry.getValue());
-                kept.remove();
+                file.abandon();
+                streamed.remove();
             }
         }
     }
 
     // ---- any thread -----------------------------------------------------------------------------------------------
 
-    private void checkSpace(final FreqDump dump, final long bytes) throws IOException
+    void checkSpace(final FreqDump dump, final long bytes) throws IOException
     {
         final long usable = freeSpace.usableBytes(dump.file().getParent());
         if (usable < bytes + RESERVE_BYTES)
@@ -430,13 +413,13 @@ final class DumpWriter implements Runnable
         }
     }
 
-    private static boolean isFull(final FreqDump dump)
+    static boolean isFull(final FreqDump dump)
     {
         return dump.missingSamples() == 0 && dump.plan().planned().equals(dump.plan().requested()) &&
             !dump.resetSeen();
     }
 
-    private static String why(final FreqDump dump, final boolean full)
+    static String why(final FreqDump dump, final boolean full)
     {
         return full ? null : dump.resetSeen() ? dump.resetReason() :
             dump.plan().planned().start() > dump.plan().requested().start() ? "late: clipped to the ring" :
@@ -444,7 +427,7 @@ final class DumpWriter implements Runnable
     }
 
     /** Stops the dump's event after a write failure: counted and logged once per event (its files fail together). */
-    private void fail(final FreqDump dump, final Exception e)
+    void fail(final FreqDump dump, final Exception e)
     {
         synchronized (failing)
         {
@@ -459,11 +442,64 @@ final class DumpWriter implements Runnable
         }
     }
 
-    private void release(final List<StagedChunk> chunks)
+    StagingArea staging()
     {
-        for (final StagedChunk chunk : chunks)
+        return staging;
+    }
+
+    Readout readout()
+    {
+        return readout;
+    }
+
+    Log log()
+    {
+        return log;
+    }
+
+    /** A streamed file has chunks to write or its commit to do (it is queued once at a time). */
+    void queueForDisk(final StreamedFile file)
+    {
+        disk.add(file);
+    }
+
+    /** A streamed file is placed or ended: one less for the hashes to wait for. */
+    void diskEnded()
+    {
+        diskBacklog.decrementAndGet();
+    }
+
+    /** A placed streamed file's hash, for a finisher. */
+    void queueHash(final StreamedFile file)
+    {
+        finishing.add(file);
+    }
+
+    /** A streamed file's hash ended (or will never come): the event's manifest goes once none is left. */
+    void hashEnded(final BasebandEvent event)
+    {
+        if (event.hashEnded() == 0 && event.isFinished())
         {
-            staging.free(chunk.slice());
+            queueManifest(event);
+        }
+    }
+
+    /** The digest of a file in place, read back; null (logged, counted) if it cannot be read. */
+    String readBack(final FreqDump dump)
+    {
+        try
+        {
+            final long began = System.nanoTime();
+            final String sha = FileDigest.sha256(dump.file());
+            dump.phases.add(DumpPhases.Phase.HASH, System.nanoTime() - began);
+            return sha;
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            readout.metrics().diskError();
+            log.error("baseband event " + dump.event().eventId() + " freq_id " + dump.plan().freqId() +
+                ": cannot hash " + dump.file() + ": " + e.getMessage() + "; event.json has no sha256 for it");
+            return null;
         }
     }
 
@@ -475,10 +511,10 @@ final class DumpWriter implements Runnable
         {
             while (true)
             {
-                final StagedFile file = disk.poll(20, TimeUnit.MILLISECONDS);
+                final StreamedFile file = disk.poll(20, TimeUnit.MILLISECONDS);
                 if (file != null)
                 {
-                    file.writeSamples();
+                    file.drain();
                 }
                 else if (diskStopping)
                 {
@@ -507,9 +543,10 @@ final class DumpWriter implements Runnable
                     }
                     continue;
                 }
-                if (item instanceof StagedFile staged)
+                if (item instanceof StreamedFile streamed)
                 {
-                    staged.hash();
+                    awaitDisk();
+                    streamed.hash();
                 }
                 else if (item instanceof Commit commit)
                 {
@@ -560,170 +597,20 @@ final class DumpWriter implements Runnable
     }
 
     /**
-     * A staged file whose metadata is written and closed: a disk thread writes its samples, fsyncs and renames it into
-     * place, and the file is then done (durable and in place), whether or not its hash is known yet; a finisher hashes
-     * it meanwhile (the metadata read back through a channel opened before the rename, the samples from staging).
-     * Whichever ends second releases its chunks, which the hash reads, and lets the event's manifest go.
+     * Before a streamed file's hash: the test gate, then until no streamed file waits for the disk (at most
+     * {@link #HASH_YIELD_NANOS}).
      */
-    private final class StagedFile
+    private void awaitDisk()
     {
-        private final FreqDump dump;
-        private final BasebandFile file;
-        private final List<StagedChunk> chunks;
-        private final boolean full;
-        private final long samplesOffset;
-        private final FileChannel metadata;
-        private final AtomicInteger pending = new AtomicInteger(2);
-        private volatile String digest;
-        private volatile boolean placed;
-
-        StagedFile(final FreqDump dump, final BasebandFile file, final List<StagedChunk> chunks, final boolean full)
-            throws IOException
+        hashGate.await();
+        final long yieldUntil = System.nanoTime() + HASH_YIELD_NANOS;
+        while (diskBacklog.get() > 0 && System.nanoTime() < yieldUntil)
         {
-            this.dump = dump;
-            this.file = file;
-            this.chunks = chunks;
-            this.full = full;
-            this.samplesOffset = file.samplesOffset();
-            this.metadata = FileChannel.open(dump.partialFile(), StandardOpenOption.READ);
-            dump.event().hashStarted();
-        }
-
-        /** Disk thread: every chunk's samples at its offset (free space checked before each), fsync, rename, done. */
-        void writeSamples()
-        {
-            final long began = System.nanoTime();
-            dump.phases.mark("write_began", dump.event().receivedNanos());
-            try
-            {
-                for (final StagedChunk chunk : chunks)
-                {
-                    if (dump.status().isFinal())
-                    {
-                        return;
-                    }
-                    checkSpace(dump, chunk.sampleBytes());
-                    file.writeSamples(chunk);
-                    dump.wrote(chunk.sampleBytes());
-                    readout.metrics().bytesWritten(chunk.sampleBytes());
-                }
-                file.closeSamples();
-                dump.phases.add(DumpPhases.Phase.WRITE, System.nanoTime() - began);
-                BasebandFile.sync(dump);
-                dump.phases.mark("written", dump.event().receivedNanos());
-                if (!dump.status().isFinal())
-                {
-                    dump.fileWritten(digest, BasebandFile.place(dump));
-                    placed = true;
-                    dump.phases.mark("placed", dump.event().receivedNanos());
-                    readout.end(dump, full ? DumpStatus.DONE : DumpStatus.PARTIAL, why(dump, full));
-                }
-                // else: cancelled or exiting meanwhile; the .partial stays.
-            }
-            catch (final IOException | RuntimeException e)
-            {
-                fail(dump, e);
-            }
-            finally
-            {
-                file.close();
-                diskBacklog.decrementAndGet();
-                ended();
-            }
-        }
-
-        /**
-         * Finisher: the metadata read back with the samples from staging, in file order, once the disk writes queued so
-         * far have ended (or after {@link #HASH_YIELD_NANOS}).
-         */
-        void hash()
-        {
-            try
-            {
-                if (dump.status().isFinal() && !placed)
-                {
-                    return;
-                }
-                hashGate.await();
-                final long yieldUntil = System.nanoTime() + HASH_YIELD_NANOS;
-                while (diskBacklog.get() > 0 && System.nanoTime() < yieldUntil)
-                {
-                    LockSupport.parkNanos(1_000_000L);
-                }
-                final long began = System.nanoTime();
-                dump.phases.mark("hash_began", dump.event().receivedNanos());
-                final List<MemorySegment> samples = new ArrayList<>(chunks.size());
-                for (final StagedChunk chunk : chunks)
-                {
-                    samples.add(chunk.samples());
-                }
-                digest = FileDigest.sha256(metadata, samplesOffset, samples);
-                dump.phases.add(DumpPhases.Phase.HASH, System.nanoTime() - began);
-                dump.phases.mark("hashed", dump.event().receivedNanos());
-            }
-            catch (final IOException | RuntimeException e)
-            {
-                log.warn("baseband event " + dump.event().eventId() + " freq_id " + dump.plan().freqId() +
-                    ": hashing from staging failed (" + e.getMessage() + "); the file will be read back");
-            }
-            finally
-            {
-                try
-                {
-                    metadata.close();
-                }
-                catch (final IOException e)
-                {
-                    // Read only: nothing to lose.
-                }
-                ended();
-            }
-        }
-
-        private void ended()
-        {
-            if (pending.decrementAndGet() != 0)
-            {
-                return;
-            }
-            try
-            {
-                if (placed)
-                {
-                    dump.hashed(digest != null ? digest : readBack());
-                }
-            }
-            finally
-            {
-                release(chunks);
-                if (dump.event().hashEnded() == 0 && dump.event().isFinished())
-                {
-                    queueManifest(dump.event());
-                }
-            }
-        }
-
-        /** The digest of the file in place, read back, when hashing from staging did not give one. */
-        private String readBack()
-        {
-            try
-            {
-                final long began = System.nanoTime();
-                final String sha = FileDigest.sha256(dump.file());
-                dump.phases.add(DumpPhases.Phase.HASH, System.nanoTime() - began);
-                return sha;
-            }
-            catch (final IOException | RuntimeException e)
-            {
-                readout.metrics().diskError();
-                log.error("baseband event " + dump.event().eventId() + " freq_id " + dump.plan().freqId() +
-                    ": cannot hash " + dump.file() + ": " + e.getMessage() + "; event.json has no sha256 for it");
-                return null;
-            }
+            LockSupport.parkNanos(1_000_000L);
         }
     }
 
-    /** Test seam: what a staged file's hash waits for before it begins (nothing, outside tests). */
+    /** Test seam: what a streamed file's hash waits for before it begins (nothing, outside tests). */
     interface HashGate
     {
         HashGate OPEN = () -> { };
@@ -733,7 +620,7 @@ final class DumpWriter implements Runnable
 
     private volatile HashGate hashGate = HashGate.OPEN;
 
-    /** Test seam: staged files' hashes wait on {@code gate} before they begin. */
+    /** Test seam: streamed files' hashes wait on {@code gate} before they begin. */
     void hashGate(final HashGate gate)
     {
         hashGate = gate;

@@ -20,7 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The writer's two ways to the SHA-256 of a file: samples hashed from staging, or the whole file read back. */
+/**
+ * The writer's two ways to the SHA-256 of a file (samples hashed from staging, or the whole file read back), and a
+ * streamed file's samples written while its window is still being copied.
+ */
 class DumpWriterTest
 {
     @TempDir
@@ -85,6 +88,47 @@ class DumpWriterTest
                 assertEquals("staged", entry.at("/phases/path").asText());
                 assertEquals(BasebandDumpTest.sha256(dir.resolve("baseband_6_" + freqId + ".h5")),
                     entry.get("sha256").asText(), "freq_id " + freqId);
+            }
+        }
+    }
+
+    @Test
+    void shouldWriteAStreamedFilesFirstChunksWhileTheRestIsStillBeingCopied() throws Exception
+    {
+        // One chunk copied per step of the stage, and no further step until the first file's disk write has begun:
+        // its write must begin before its window is all copied. It did not: a window that fitted staging was kept
+        // until its last chunk (or, when the copier went quiet, written by the writer thread the re-read way).
+        final UnaryOperator<ReadoutSettings> oneChunkPerStep = s -> new ReadoutSettings(s.archiveRoot(),
+            s.maxDumpSeconds(), s.kDm(), s.refFreqMhz(), s.maxQueuedEvents(), s.maxEventsKept(), s.stagingBytes(),
+            s.chunkBytes(), 1, s.frame0Nanos());
+        try (ReadoutHarness h = new ReadoutHarness(archive, 96, FreeSpace.fileSystem(), oneChunkPerStep))
+        {
+            h.feeder.feedRange(0, 96);
+            h.readout.doWork();
+            assertEquals(202, h.post(ReadoutHarness.trigger(7, 40_000, 40_000, 1.0, 0.0, 400.0)).status());
+            h.readout.doWork();
+            final String first = Integer.toString(ReadoutHarness.FREQ_IDS[0]);
+            final long total = h.get("7").json().get("freqs").get(first).get("total").asLong();
+            assertTrue(total > 8 * (64 << 10), "a window of many 64 KiB chunks: " + total);
+            final long deadline = System.nanoTime() + 20_000_000_000L;
+            while (h.get("7").json().get("freqs").get(first).get("remaining").asLong() == total)
+            {
+                assertTrue(System.nanoTime() < deadline, "no sample written while the window was being copied");
+                Thread.sleep(1);
+            }
+            final JsonNode status = h.runUntilEnded(7);
+            assertEquals("done", status.get("status").asText(), status.toString());
+            final Path dir = archive.resolve("test/astro_7");
+            final JsonNode manifest = Json.parse(Files.readString(dir.resolve(EventManifest.NAME)));
+            final JsonNode timeline = manifest.at("/freqs/" + first + "/phases/ms_after_trigger");
+            assertTrue(timeline.has("write_began") && timeline.get("write_began").asDouble() <
+                timeline.get("copied").asDouble(), "the disk began before the window was copied: " + timeline);
+            for (final int freqId : ReadoutHarness.FREQ_IDS)
+            {
+                final Path file = dir.resolve("baseband_7_" + freqId + ".h5");
+                final JsonNode entry = manifest.get("freqs").get(Integer.toString(freqId));
+                assertEquals(BasebandDumpTest.sha256(file), entry.get("sha256").asText(), "freq_id " + freqId);
+                assertTrue(BasebandVerifier.verify(BasebandWindowFile.read(file), new TplusESignal(), 7).passed());
             }
         }
     }

@@ -14,7 +14,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * One HDF5 file being written through {@link Hdf5Library}: fixed-size datasets written in row slabs (hyperslabs)
- * from off-heap memory, scalar and string attributes. Not thread-safe; one writer thread owns it. Every failed call
+ * from off-heap memory, scalar and string attributes. Not thread-safe: one thread at a time uses it (the file may pass
+ * from the thread that created it to the one that closes it, so its memory is a shared arena). Every failed call
  * throws an {@link IOException} naming the call and the file (a full disk shows up here).
  */
 public final class Hdf5File implements AutoCloseable
@@ -26,7 +27,7 @@ public final class Hdf5File implements AutoCloseable
 
     private final Hdf5Library lib;
     private final Path path;
-    private final Arena arena = Arena.ofConfined();
+    private final Arena arena = Arena.ofShared();
     private final java.util.List<Dataset> open = new java.util.ArrayList<>();
     private long file;
 

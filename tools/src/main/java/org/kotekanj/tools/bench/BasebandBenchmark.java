@@ -36,10 +36,11 @@ import org.kotekanj.stages.receive.FengineReceiver;
  *       (p50, p99, max);</li>
  *   <li>throughput: {@code BIG_DUMPS} dumps of 0.04 s x 4 freqs x 2048 inputs (128 MB each), one after another,
  *       bytes / (trigger received -> done: every file's samples fsynced and the file renamed into place, by the
- *       node's own timestamps, polled every {@value #POLL_MILLIS} ms), against
- *       {@code dd oflag=direct} of as many bytes to the same directory while the pipeline still ingests (the same
- *       load); also bytes / (trigger -> {@code event.json} written: every file's SHA-256 known), and each dump waits
- *       for the previous one's manifest;</li>
+ *       node's own timestamps, polled every {@value #POLL_MILLIS} ms), against {@code dd oflag=direct} to the same
+ *       directory while the pipeline still ingests (the same load): paired, a dd of the dump's bytes right after each
+ *       dump (the median of the per-dump ratios: the disk's speed drifts by a third over seconds here), and one dd of
+ *       all the dumps' bytes after the last; also bytes / (trigger -> {@code event.json} written: every file's
+ *       SHA-256 known), and each dump waits for the previous one's manifest;</li>
  *   <li>loss: the receiver's lost samples and the kernel's socket drops over the whole run (must be 0).</li>
  * </ol>
  *
@@ -157,6 +158,8 @@ public final class BasebandBenchmark
             double seconds = 0;
             double toManifest = 0;
             final List<Double> rates = new ArrayList<>();
+            final List<Double> pairedDd = new ArrayList<>();
+            final List<Double> pairedRatios = new ArrayList<>();
             final List<Double> manifestRates = new ArrayList<>();
             for (int i = 0; i < bigDumps; i++)
             {
@@ -175,6 +178,9 @@ public final class BasebandBenchmark
                     .toNanos() * 1e-9;
                 toManifest += m;
                 manifestRates.add(b / m / 1e9);
+                final double paired = dd(archive.resolve("dd-" + i + ".bin"), b);
+                pairedDd.add(paired);
+                pairedRatios.add(b / s / 1e9 / paired);
                 final JsonNode manifest = Json.parse(Files.readString(manifestFile));
                 manifest.get("freqs").properties().forEach(f -> System.out.println("phases dump " + done.get("event_id")
                     .asText() + " freq " + f.getKey() + ": " + f.getValue().get("phases")));
@@ -189,17 +195,29 @@ public final class BasebandBenchmark
             final long packets = receiver.counters().sum(ReceiveCounters.PACKETS);
             final long drops = sum(service.metrics().prometheus(), "kotekan_rx_socket_drops_total");
             // dd runs under the same load as the dumps did: the pipeline still ingesting.
-            final double dd = dd(archive, bytes);
+            final double dd = dd(archive.resolve("dd.bin"), bytes);
+            // dd's files are deleted only now: deleting one between dumps (a file system mounted with discard) could
+            // slow the next dump.
+            Files.deleteIfExists(archive.resolve("dd.bin"));
+            for (int i = 0; i < bigDumps; i++)
+            {
+                Files.deleteIfExists(archive.resolve("dd-" + i + ".bin"));
+            }
             pipeline.stop();
             System.out.println("trigger latencies in order (ms): " + latencies.stream()
                 .map(v -> String.format("%.1f", v)).toList());
             System.out.println("trigger slower than 5 ms, where the time went: " + slow);
             System.out.println("dump rates in order (GB/s): " + rates.stream()
                 .map(v -> String.format("%.2f", v)).toList());
+            System.out.println("dd right after each dump (GB/s): " + pairedDd.stream()
+                .map(v -> String.format("%.2f", v)).toList());
             final double[] l = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             System.out.printf("trigger->first byte: n=%d p50 %.3f ms, p99 %.3f ms, max %.3f ms; receiver idle %s%n",
                 l.length, quantile(l, 0.5), quantile(l, 0.99), l[l.length - 1], idle);
             final double ours = bytes / seconds / 1e9;
+            System.out.printf("dump write vs dd paired: median of %d per-dump ratios %.2f (each dump's bytes / trigger " +
+                "to done, over a dd of the same bytes right after it); receiver idle %s%n", pairedRatios.size(),
+                quantile(pairedRatios.stream().mapToDouble(Double::doubleValue).sorted().toArray(), 0.5), idle);
             System.out.printf("dump write: %d dumps, %.1f MB, %.3f GB/s (median of dumps %.3f GB/s, trigger to done: " +
                 "samples fsynced, file renamed into place, directory fsynced; the node's clock, received -> last file finished); dd oflag=direct %.3f GB/s; ratio %.2f; " +
                 "receiver idle %s%n", bigDumps, bytes / 1e6, ours,
@@ -305,16 +323,14 @@ public final class BasebandBenchmark
             HttpResponse.BodyHandlers.ofString()).body());
     }
 
-    /** {@code dd if=/dev/zero of=DIR/dd.bin bs=4M oflag=direct} of about {@code bytes}; GB/s. */
-    private static double dd(final Path dir, final long bytes) throws Exception
+    /** {@code dd if=/dev/zero of=TARGET bs=4M oflag=direct} of about {@code bytes}; GB/s (dd's own timing). */
+    private static double dd(final Path target, final long bytes) throws Exception
     {
-        final Path target = dir.resolve("dd.bin");
         final long count = Math.max(1, bytes / (4 << 20));
         final Process p = new ProcessBuilder("dd", "if=/dev/zero", "of=" + target, "bs=4M", "count=" + count,
             "oflag=direct").redirectErrorStream(true).start();
         final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
-        Files.deleteIfExists(target);
         final Matcher m = Pattern.compile("(\\d+) bytes .* copied, ([0-9.]+) s").matcher(out);
         if (!m.find())
         {
