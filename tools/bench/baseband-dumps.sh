@@ -21,5 +21,5 @@ rm -rf "$ARCHIVE"
   --add-exports java.base/jdk.internal.misc=ALL-UNNAMED --add-opens java.base/java.nio=ALL-UNNAMED \
   --add-opens java.base/sun.nio.ch=ALL-UNNAMED -Xms256m -Xmx2g -XX:+UseZGC -XX:+PerfDisableSharedMem \
   -cp "$ROOT/tools/target/lib/*:$ROOT/tools/target/tools-0.1.0-SNAPSHOT.jar" \
-  org.kotekanj.tools.bench.BasebandBenchmark "$ARCHIVE" "${2:-40}" "${3:-6}" "${4:-x0.1}" "${5:-6}" "${6:-busy_spin}" 2>/dev/null |
+  org.kotekanj.tools.bench.BasebandBenchmark "$ARCHIVE" "${2:-40}" "${3:-6}" "${4:-x0.1}" "${5:-6}" "${6:-busy_spin}" 2> >(grep -E "Exception|^\s+at org.kotekanj" >&2) |
   grep -E "^(warm|trigger|dump|dd|ingest|phases)"

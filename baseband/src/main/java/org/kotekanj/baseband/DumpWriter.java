@@ -49,7 +49,8 @@ final class DumpWriter implements Runnable
      * Threads writing streamed files' samples, a file each: several files in flight keep the disk busy while a thread
      * waits for the CPU after its write, and an event's later files need not wait for its first ones. dd of 4 MiB
      * O_DIRECT writes here, medians of 10: 1.44 GB/s for one stream, 1.59 for two, 1.47 for four.
-     * baseband-dumps.sh (2 cores, 4 x 32 MB files per event): 2 threads 1.10 and 1.28 GB/s, 4 threads 1.28-1.36.
+     * baseband-dumps.sh (2 cores, 4 x 32 MB files per event), alternating runs, trigger to done over a dd right after
+     * each dump: 2 threads 0.84 and 0.70, 4 threads 0.87 and 0.89.
      */
     static final int DISK_WRITERS = 4;
 

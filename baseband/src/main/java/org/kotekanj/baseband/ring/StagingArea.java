@@ -82,9 +82,12 @@ public final class StagingArea implements AutoCloseable
         {
             throw new IllegalArgumentException("cannot stage " + bytes + " bytes in " + capacity);
         }
+        if (head == tail)
+        {
+            restartEmpty();
+        }
         final long reclaimed = tail;
-        // An empty area takes any size it can hold unaligned rather than never (alignment only saves a copy).
-        long start = head == reclaimed ? head : (head + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
+        long start = (head + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
         final long offset = start % capacity;
         if (offset + bytes > capacity)
         {
@@ -98,6 +101,24 @@ public final class StagingArea implements AutoCloseable
         live.add(slice);
         head = start + bytes;
         return slice;
+    }
+
+    /**
+     * Nothing is held: the next slice starts at the area's beginning, page-aligned and with the whole area before it.
+     * (An empty area used to take its next slice where the last one ended, unaligned after slices of odd sizes: the
+     * first chunk of every dump then missed O_DIRECT and went through the page cache.)
+     */
+    private void restartEmpty()
+    {
+        synchronized (live)
+        {
+            if (live.isEmpty())
+            {
+                final long restart = (head + capacity - 1) / capacity * capacity;
+                tail = restart;
+                head = restart;
+            }
+        }
     }
 
     /**

@@ -30,6 +30,29 @@ class StagingAreaTest
     }
 
     @Test
+    void shouldStartPageAlignedAtTheBeginningOnceEverythingIsReleased()
+    {
+        // Chunks are rows x (inputs + 1) bytes: odd sizes. Once all are released, the next (the first chunk of the
+        // next dump) must start on a page again, or its samples miss O_DIRECT.
+        try (StagingArea staging = new StagingArea(64 * StagingArea.ALIGNMENT))
+        {
+            staging.open();
+            for (int round = 0; round < 5; round++)
+            {
+                final StagingArea.Slice a = staging.allocate(3 * StagingArea.ALIGNMENT + 17 + round);
+                final StagingArea.Slice b = staging.allocate(5 * StagingArea.ALIGNMENT + 3);
+                assertEquals(0, a.segment().address() % StagingArea.ALIGNMENT, "round " + round);
+                assertEquals(0, b.segment().address() % StagingArea.ALIGNMENT, "round " + round);
+                staging.free(a);
+                staging.free(b);
+                assertEquals(0, staging.used());
+            }
+            // An empty area still holds a slice of its whole capacity.
+            assertNotNull(staging.allocate(64 * StagingArea.ALIGNMENT));
+        }
+    }
+
+    @Test
     void shouldIgnoreASecondReleaseOfTheSameSlice()
     {
         try (StagingArea staging = new StagingArea(4 * StagingArea.ALIGNMENT))
