@@ -21,8 +21,8 @@ import org.kotekanj.log.Log;
  * creates the file on its first chunk and a disk thread writes each chunk's samples with O_DIRECT from staging as it
  * comes, while the copier is still copying the rest, so the disk starts within milliseconds of the trigger; after the
  * last samples libhdf5 writes {@code sample_present} and the attributes; the file is then fsynced, renamed into place
- * and reported (done:
- * durable and in place) without waiting for its hash, which only {@code event.json} needs. The chunks stay in staging
+ * and reported (done: durable and in place) without waiting for its hash, which only {@code event.json} needs. The
+ * chunks stay in staging
  * until a finisher has hashed the metadata read back with the samples from memory, once no streamed file waits for
  * the disk, so the SHA-256 needs no read of the file and takes no CPU from the copies and writes of the files behind
  * it. When kept chunks outgrow half of staging, or the copier goes quiet, the oldest files let their chunks go as
