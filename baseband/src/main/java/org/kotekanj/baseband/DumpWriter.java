@@ -73,7 +73,7 @@ final class DumpWriter implements Runnable
     {
     }
 
-    private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<StagedChunk> queue = new LinkedBlockingQueue<>();
     private final StagingArea staging;
     private final Readout readout;
     private final FreeSpace freeSpace;
@@ -130,7 +130,7 @@ final class DumpWriter implements Runnable
 
     /**
      * Queues an ended event's manifest once: after the commits of its files and once each file's hash is known (a
-     * staged file may be done before it is hashed; the last hash to end queues it then).
+     * streamed file is done before it is hashed; the last hash to end queues it then).
      */
     void queueManifest(final BasebandEvent event)
     {
@@ -146,7 +146,7 @@ final class DumpWriter implements Runnable
             java.util.Arrays.stream(diskWriters).anyMatch(Thread::isAlive);
     }
 
-    BlockingQueue<Object> queue()
+    BlockingQueue<StagedChunk> queue()
     {
         return queue;
     }
@@ -177,8 +177,8 @@ final class DumpWriter implements Runnable
         {
             while (true)
             {
-                final Object item = queue.poll(20, TimeUnit.MILLISECONDS);
-                if (item == null)
+                final StagedChunk chunk = queue.poll(20, TimeUnit.MILLISECONDS);
+                if (chunk == null)
                 {
                     closeEnded();
                     // The copier went quiet with files half kept (a window still arriving, or staging full).
@@ -192,13 +192,10 @@ final class DumpWriter implements Runnable
                     }
                     continue;
                 }
-                if (item instanceof StagedChunk chunk)
+                take(chunk);
+                if (staging.used() > staging.capacity() / 2)
                 {
-                    take(chunk);
-                    if (staging.used() > staging.capacity() / 2)
-                    {
-                        spillOldest();
-                    }
+                    spillOldest();
                 }
             }
         }

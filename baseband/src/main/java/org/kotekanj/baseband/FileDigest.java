@@ -102,9 +102,9 @@ final class FileDigest
 
     /**
      * SHA-256 of the file open in {@code channel} (left open) whose bytes {@code [dataOffset, dataOffset + total size
-     * of data)} are {@code data}, in order (the samples still in staging): only the rest is read back, by plain reads,
-     * so that nothing of the samples' range enters the page cache while O_DIRECT writes may still be going there. A
-     * channel opened on the {@code .partial} keeps reading the same file after it was renamed into place.
+     * of data)} are {@code data}, in order (the samples still in staging): only the rest, the metadata, is read back,
+     * by plain reads into a small buffer, so that the samples' range is neither read from disk nor put in the page
+     * cache.
      */
     static String sha256(final FileChannel channel, final long dataOffset, final List<MemorySegment> data)
         throws IOException

@@ -224,7 +224,7 @@ public final class FreqDump
         fileBytes = bytes;
     }
 
-    /** The SHA-256 of a file put in place before its hash was known (staged way). */
+    /** The SHA-256 of a file put in place before its hash was known (a streamed file). */
     void hashed(final String digest)
     {
         sha256 = digest;

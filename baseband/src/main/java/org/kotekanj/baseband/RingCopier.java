@@ -9,8 +9,6 @@ import org.kotekanj.buffer.FrameMetadataDescriptor;
 import org.kotekanj.buffer.FrameReader;
 import org.kotekanj.fengine.StreamId;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-
 /**
  * Copies dump windows out of the ring into staging: the part of a dump that races ingest. Runs on the baseband
  * stage's thread, never the receive thread, and never waits: a frame not yet published is copied on a later call, a
@@ -195,10 +193,8 @@ final class RingCopier
             final int row = time / perRow;
             final int rowEnd = Math.min(end, (row + 1) * perRow);
             final byte flag = FrameMetadataDescriptor.rowPresent(meta, row, freq) ? (byte)1 : (byte)0;
-            for (; time < rowEnd; time++)
-            {
-                present.set(JAVA_BYTE, presentOffset + time - inFrame, flag);
-            }
+            present.asSlice(presentOffset + time - inFrame, rowEnd - time).fill(flag);
+            time = rowEnd;
         }
     }
 

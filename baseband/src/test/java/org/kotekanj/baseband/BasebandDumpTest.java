@@ -98,7 +98,7 @@ class BasebandDumpTest
                 assertEquals(window[0], number(hdf, "time0_fpga_count"));
                 assertEquals(window[0], number(hdf, "event_start_fpga"));
                 assertEquals(window[1], number(hdf, "event_end_fpga"));
-                assertEquals((1_700_000_000_000_000_000L + window[0] * 2560) * 1e-9,
+                assertEquals((ReadoutHarness.FRAME0 + window[0] * 2560) * 1e-9,
                     (double)hdf.getAttribute("time0_ctime").getData(), 1e-6);
                 assertEquals("CONFIG", hdf.getAttribute("type_time0_ctime").getData());
                 assertEquals(2.56e-6, (double)hdf.getAttribute("delta_time").getData(), 1e-15);

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,6 +23,7 @@ import org.kotekanj.sim.signal.TplusESignal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kotekanj.baseband.ReadoutHarness.FRAME0;
 
 /**
  * Triggers the other tests do not send: unix times (as CHIME's real-time system sends them) through each time
@@ -29,8 +31,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BasebandTriggerTest
 {
-    private static final long FRAME0 = 1_700_000_000_000_000_000L;
-
     @TempDir
     Path archive;
 
@@ -39,9 +39,8 @@ class BasebandTriggerTest
     void shouldPlaceAUnixTimeTriggerOnTheSampleCounterThroughTheTimeReference(final boolean fromConfig)
         throws IOException
     {
-        try (ReadoutHarness h = new ReadoutHarness(archive, 96, FreeSpace.fileSystem(), s -> new ReadoutSettings(
-            s.archiveRoot(), s.maxDumpSeconds(), s.kDm(), s.refFreqMhz(), s.maxQueuedEvents(), s.maxEventsKept(),
-            s.stagingBytes(), s.chunkBytes(), s.copyBudgetBytes(), fromConfig ? FRAME0 : -1)))
+        try (ReadoutHarness h = new ReadoutHarness(archive, 96, FreeSpace.fileSystem(),
+            fromConfig ? UnaryOperator.identity() : ReadoutHarness::withoutFrame0))
         {
             h.feeder.feedRange(0, 96);
             h.readout.doWork();

@@ -116,20 +116,10 @@ class DumpWriterTest
                 assertTrue(System.nanoTime() < deadline, "no sample written while the window was being copied");
                 Thread.sleep(1);
             }
-            final JsonNode status = h.runUntilEnded(7);
-            assertEquals("done", status.get("status").asText(), status.toString());
-            final Path dir = archive.resolve("test/astro_7");
-            final JsonNode manifest = Json.parse(Files.readString(dir.resolve(EventManifest.NAME)));
+            final JsonNode manifest = checkDoneFiles(h, 7);
             final JsonNode timeline = manifest.at("/freqs/" + first + "/phases/ms_after_trigger");
             assertTrue(timeline.has("write_began") && timeline.get("write_began").asDouble() <
                 timeline.get("copied").asDouble(), "the disk began before the window was copied: " + timeline);
-            for (final int freqId : ReadoutHarness.FREQ_IDS)
-            {
-                final Path file = dir.resolve("baseband_7_" + freqId + ".h5");
-                final JsonNode entry = manifest.get("freqs").get(Integer.toString(freqId));
-                assertEquals(BasebandDumpTest.sha256(file), entry.get("sha256").asText(), "freq_id " + freqId);
-                assertTrue(BasebandVerifier.verify(BasebandWindowFile.read(file), new TplusESignal(), 7).passed());
-            }
         }
     }
 
@@ -163,19 +153,32 @@ class DumpWriterTest
             h.feeder.feedRange(0, 96);
             h.readout.doWork();
             assertEquals(202, h.post(ReadoutHarness.trigger(5, 40_000, samples, 1.0, 0.0, 400.0)).status());
-            final JsonNode status = h.runUntilEnded(5);
-            assertEquals("done", status.get("status").asText(), status.toString());
-            final Path dir = archive.resolve("test/astro_5");
-            final JsonNode manifest = Json.parse(Files.readString(dir.resolve(EventManifest.NAME)));
+            final JsonNode manifest = checkDoneFiles(h, 5);
             for (final int freqId : ReadoutHarness.FREQ_IDS)
             {
-                final Path file = dir.resolve("baseband_5_" + freqId + ".h5");
-                final JsonNode entry = manifest.get("freqs").get(Integer.toString(freqId));
-                assertEquals(BasebandDumpTest.sha256(file), entry.get("sha256").asText(), "freq_id " + freqId);
-                assertTrue(BasebandVerifier.verify(BasebandWindowFile.read(file), new TplusESignal(), 5).passed());
-                paths.add(entry.at("/phases/path").asText());
+                paths.add(manifest.get("freqs").get(Integer.toString(freqId)).at("/phases/path").asText());
             }
         }
         return paths;
+    }
+
+    /**
+     * Runs event {@code id} until its manifest is written; checks it ended done, and every file's bytes and its
+     * SHA-256 in the manifest; returns the manifest.
+     */
+    private JsonNode checkDoneFiles(final ReadoutHarness h, final long id) throws Exception
+    {
+        final JsonNode status = h.runUntilEnded(id);
+        assertEquals("done", status.get("status").asText(), status.toString());
+        final Path dir = archive.resolve("test/astro_" + id);
+        final JsonNode manifest = Json.parse(Files.readString(dir.resolve(EventManifest.NAME)));
+        for (final int freqId : ReadoutHarness.FREQ_IDS)
+        {
+            final Path file = dir.resolve("baseband_" + id + "_" + freqId + ".h5");
+            final JsonNode entry = manifest.get("freqs").get(Integer.toString(freqId));
+            assertEquals(BasebandDumpTest.sha256(file), entry.get("sha256").asText(), "freq_id " + freqId);
+            assertTrue(BasebandVerifier.verify(BasebandWindowFile.read(file), new TplusESignal(), 5).passed());
+        }
+        return manifest;
     }
 }

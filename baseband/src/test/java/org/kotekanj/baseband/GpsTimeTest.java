@@ -20,12 +20,6 @@ class GpsTimeTest
     @TempDir
     Path archive;
 
-    private static ReadoutSettings withoutFrame0(final ReadoutSettings s)
-    {
-        return new ReadoutSettings(s.archiveRoot(), s.maxDumpSeconds(), s.kDm(), s.refFreqMhz(), s.maxQueuedEvents(),
-            s.maxEventsKept(), s.stagingBytes(), s.chunkBytes(), s.copyBudgetBytes(), -1);
-    }
-
     private static String unixTrigger(final long id, final long unixNanos)
     {
         return String.format("{\"event_id\": %d, \"start_unix_seconds\": %d, \"start_unix_nano\": %d, " +
@@ -36,7 +30,8 @@ class GpsTimeTest
     @Test
     void shouldAcceptUnixTriggersOnceAGpsTimeIsPostedAndWriteGpsIntoTheFiles() throws Exception
     {
-        try (ReadoutHarness h = new ReadoutHarness(archive, 64, FreeSpace.fileSystem(), GpsTimeTest::withoutFrame0))
+        try (ReadoutHarness h = new ReadoutHarness(archive, 64, FreeSpace.fileSystem(),
+            ReadoutHarness::withoutFrame0))
         {
             final long start = GPS_FRAME0 + 50_000L * 2560;
             assertEquals(422, h.post(unixTrigger(1, start)).status());
@@ -79,7 +74,7 @@ class GpsTimeTest
                 HdfFile after = new HdfFile(archive.resolve("test/astro_4/baseband_4_0.h5")))
             {
                 assertEquals("CONFIG", before.getAttribute("type_time0_ctime").getData());
-                assertEquals((1_700_000_000_000_000_000L + 50_000L * 2560) * 1e-9,
+                assertEquals((ReadoutHarness.FRAME0 + 50_000L * 2560) * 1e-9,
                     (double)before.getAttribute("time0_ctime").getData(), 1e-6);
                 assertEquals("GPS", after.getAttribute("type_time0_ctime").getData());
                 assertEquals((GPS_FRAME0 + 50_000L * 2560) * 1e-9,
@@ -105,7 +100,7 @@ class GpsTimeTest
                 assertEquals("frame0_nano", reply.json().get("field").asText(), body);
             }
             assertEquals("CONFIG", h.readout.timeReference().type());
-            assertEquals(1_700_000_000_000_000_000L, h.readout.timeReference().frame0Nanos());
+            assertEquals(ReadoutHarness.FRAME0, h.readout.timeReference().frame0Nanos());
         }
     }
 }

@@ -19,6 +19,8 @@ public final class ReadoutHarness implements AutoCloseable
 {
     static final int[] FREQ_IDS = {0, 300, 600, 1000};
     static final int SAMPLES_PER_FRAME = 1024;
+    /** The unix time of sample 0 in the harness's config, and of the feeder's first packet. */
+    static final long FRAME0 = 1_700_000_000_000_000_000L;
 
     public final RingFeeder feeder;
     public final Readout readout;
@@ -38,10 +40,17 @@ public final class ReadoutHarness implements AutoCloseable
         this.archive = archive;
         this.feeder = feeder;
         final ReadoutSettings settings = tweak.apply(new ReadoutSettings(archive, 10.0, 4.148808, 400.0, 4, 64,
-            8 << 20, 64 << 10, 64 << 20, 1_700_000_000_000_000_000L));
+            8 << 20, 64 << 10, 64 << 20, FRAME0));
         readout = new Readout(feeder.reader, feeder.shape, settings, freeSpace, metrics, new Log("/bb", Log.Level.OFF),
             "/baseband");
         readout.start();
+    }
+
+    /** Settings with no {@code frame0_unix_nano}: the time reference comes from the first packets' arrival. */
+    static ReadoutSettings withoutFrame0(final ReadoutSettings s)
+    {
+        return new ReadoutSettings(s.archiveRoot(), s.maxDumpSeconds(), s.kDm(), s.refFreqMhz(), s.maxQueuedEvents(),
+            s.maxEventsKept(), s.stagingBytes(), s.chunkBytes(), s.copyBudgetBytes(), -1);
     }
 
     ReadoutHarness(final Path archive, final int numFrames)

@@ -81,7 +81,7 @@ public final class RingFeeder implements AutoCloseable
         FrameMetadataDescriptor.initialise(meta, t, shape.numFreqs(), shape.paddedInputs(), shape.numBlocks(),
             shape.samplesPerRow(), shape.numBlocks());
         FrameMetadataDescriptor.firstSeq(meta, first);
-        FrameMetadataDescriptor.arrivalNanos(meta, 1_700_000_000_000_000_000L + first * shape.samplePeriodNs());
+        FrameMetadataDescriptor.arrivalNanos(meta, ReadoutHarness.FRAME0 + first * shape.samplePeriodNs());
         int realigned = 0;
         for (int stream = 0; stream < shape.numBlocks(); stream++)
         {

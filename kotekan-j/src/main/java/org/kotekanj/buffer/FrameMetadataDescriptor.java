@@ -40,7 +40,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
  *
  * <p>{@code first seq} is on the receiver's timeline. A stream that reset or jumped is re-aligned onto that timeline
  * by a whole number of frames: its samples at frame time {@code t} carry the F-engine counter
- * {@code first seq + t - seq_offset[stream]} ({@link #sourceSeq}). The offset is 0 for a stream that never moved;
+ * {@code first seq + t - seq_offset[stream]} ({@link #seqOffset}). The offset is 0 for a stream that never moved;
  * frames holding data of a stream with a non-zero offset carry {@link #FLAG_REALIGNED}.
  */
 public final class FrameMetadataDescriptor
@@ -70,7 +70,7 @@ public final class FrameMetadataDescriptor
     public static final int FLAG_BACKPRESSURE = 2;
     /**
      * Frame flag: some stream's samples are re-aligned after a reset or jump ({@code seq_offset} of that stream is not
-     * 0): its F-engine counter is not the frame's time ({@link #sourceSeq}).
+     * 0): its F-engine counter is not the frame's time ({@link #seqOffset}).
      */
     public static final int FLAG_REALIGNED = 4;
 
@@ -223,7 +223,7 @@ public final class FrameMetadataDescriptor
     }
 
     /** Byte offset in the metadata of a stream's {@code seq_offset}. */
-    public static long seqOffsetIndex(final MemorySegment m, final int stream)
+    private static long seqOffsetIndex(final MemorySegment m, final int stream)
     {
         return m.get(JAVA_INT_UNALIGNED, SEQ_OFFSETS_OFFSET_OFFSET) + 8L * stream;
     }
@@ -237,12 +237,6 @@ public final class FrameMetadataDescriptor
     public static void seqOffset(final MemorySegment m, final int stream, final long offset)
     {
         m.set(JAVA_LONG_UNALIGNED, seqOffsetIndex(m, stream), offset);
-    }
-
-    /** The F-engine counter of a stream's samples at time {@code t} of this frame. */
-    public static long sourceSeq(final MemorySegment m, final int stream, final int t)
-    {
-        return firstSeq(m) + t - seqOffset(m, stream);
     }
 
     /** Byte offset of the presence cell for (flag row, freq, input block). */

@@ -109,7 +109,7 @@ public final class CountersFile implements AutoCloseable
         }
         catch (final IOException e)
         {
-            return live;
+            // An unreadable directory holds no live instance we can see.
         }
         return live;
     }

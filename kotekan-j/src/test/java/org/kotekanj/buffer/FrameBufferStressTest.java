@@ -89,7 +89,7 @@ class FrameBufferStressTest
             {
                 final int index = p;
                 threads.add(Thread.ofPlatform().name("producer-" + p).start(() ->
-                    published[index] = produce(producers, index, producerCount, consumerCount, deadline,
+                    published[index] = produce(producers.get(index), index, producerCount, consumerCount, deadline,
                         hardDeadline)));
             }
             for (int c = 0; c < consumerCount; c++)
@@ -122,10 +122,9 @@ class FrameBufferStressTest
         }
     }
 
-    private long produce(final List<FrameProducer> producers, final int index, final int producerCount,
+    private long produce(final FrameProducer producer, final int index, final int producerCount,
         final int consumerCount, final long deadline, final long hardDeadline)
     {
-        final FrameProducer producer = producers.get(index);
         final SplittableRandom random = new SplittableRandom(index);
         final int numFrames = producer.buffer().numFrames();
         while (violation.get() == null && keepProducing(deadline, hardDeadline))

@@ -17,7 +17,6 @@ import org.kotekanj.cli.Main;
 import org.kotekanj.config.ConfigErrors;
 import org.kotekanj.config.ConfigNode;
 import org.kotekanj.config.YamlConfigLoader;
-import org.kotekanj.rest.Json;
 import org.kotekanj.service.KotekanService;
 import org.kotekanj.service.ServiceOptions;
 import org.kotekanj.sim.answers.BasebandVerifier;
@@ -104,13 +103,9 @@ class BasebandEndToEndTest
             final Pipeline pipeline = service.start(root);
             final String base = "http://127.0.0.1:" + service.restPort();
             // Wait until the ring holds a few frames, then trigger three windows around its newest samples.
-            JsonNode ring = get(http, base + "/baseband/ring");
             final long deadline = System.nanoTime() + 30_000_000_000L;
-            while (ring.get("end_fpga").asLong() < 20 * 1024 && System.nanoTime() < deadline)
-            {
-                Thread.sleep(50);
-                ring = get(http, base + "/baseband/ring");
-            }
+            final JsonNode ring = BasebandHttp.await(http, base + "/baseband/ring",
+                r -> r.get("end_fpga").asLong() >= 20 * 1024, deadline);
             assertTrue(ring.get("end_fpga").asLong() >= 20 * 1024, ring.toString());
             final long end = ring.get("end_fpga").asLong();
             final List<Long> ids = new ArrayList<>();
@@ -119,9 +114,7 @@ class BasebandEndToEndTest
                 final String body = """
                     {"event_id": %d, "start_fpga": %d, "duration_nano": %d, "dm": 0.5, "dm_error": 0.1,
                      "file_path": "e2e", "source": "test"}""".formatted(100 + i, end - 3000 + 1500 * i, 2000 * 2560);
-                final HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create(base + "/baseband"))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-                assertEquals(202, reply.statusCode(), reply.body());
+                BasebandHttp.trigger(http, base, body);
                 ids.add(100L + i);
             }
             // The scientist's command: posts, follows, prints where the files are.
@@ -131,7 +124,7 @@ class BasebandEndToEndTest
             final int exit;
             try
             {
-                final long now = get(http, base + "/baseband/ring").get("end_fpga").asLong();
+                final long now = BasebandHttp.get(http, base + "/baseband/ring").get("end_fpga").asLong();
                 exit = Main.commandLine().execute("trigger", "--node", base, "--event-id", "103", "--start-fpga",
                     Long.toString(now + 1000), "--duration-ms", "2", "--dm", "0.3", "--dm-error", "0.05",
                     "--file-path", "e2e", "--source", "test");
@@ -141,7 +134,8 @@ class BasebandEndToEndTest
                 System.setOut(oldOut);
             }
             final String text = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
-            assertEquals(0, exit, text + get(http, base + "/baseband/103") + get(http, base + "/baseband/ring"));
+            assertEquals(0, exit, text + BasebandHttp.get(http, base + "/baseband/103") +
+                BasebandHttp.get(http, base + "/baseband/ring"));
             assertTrue(text.contains("files: {archive_root}/e2e/test_103 (4 files, 0 not done; event.json beside them)"),
                 text);
             assertTrue(Files.exists(dir.resolve("archive/e2e/test_103/event.json")), "the command waits for event.json");
@@ -149,14 +143,7 @@ class BasebandEndToEndTest
             final List<JsonNode> ended = new ArrayList<>();
             for (final long id : ids)
             {
-                JsonNode status = get(http, base + "/baseband/" + id);
-                while (!List.of("done", "partial", "error").contains(status.get("status").asText()) &&
-                    System.nanoTime() < deadline)
-                {
-                    Thread.sleep(50);
-                    status = get(http, base + "/baseband/" + id);
-                }
-                ended.add(status);
+                ended.add(BasebandHttp.awaitEnded(http, base, id, deadline));
             }
             assertTrue(pipeline.awaitStages(Duration.ofSeconds(60)), "the simulator ends and the pipeline drains");
             final FengineReceiver receiver = (FengineReceiver)pipeline.stage("/receiver");
@@ -179,7 +166,7 @@ class BasebandEndToEndTest
                     assertTrue(check.passed(), file.toString());
                 }
             }
-            final JsonNode list = get(http, base + "/baseband");
+            final JsonNode list = BasebandHttp.get(http, base + "/baseband");
             assertEquals(4, list.size());
             final HttpResponse<byte[]> png = http.send(HttpRequest.newBuilder(URI.create(base +
                 "/baseband/103/waterfall.png")).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -192,14 +179,5 @@ class BasebandEndToEndTest
             assertTrue(javax.imageio.ImageIO.read(image.toFile()).getHeight() > 100);
             assertTrue(service.metrics().prometheus().contains("kotekan_baseband_trigger_latency_seconds"));
         }
-    }
-
-    /** GETs a JSON answer, which must be 200. */
-    static JsonNode get(final HttpClient http, final String url) throws Exception
-    {
-        final HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, reply.statusCode(), url + ": " + reply.body());
-        return Json.parse(reply.body());
     }
 }

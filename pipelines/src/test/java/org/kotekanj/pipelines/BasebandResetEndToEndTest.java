@@ -1,12 +1,8 @@
 package org.kotekanj.pipelines;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -106,27 +102,14 @@ class BasebandResetEndToEndTest
             }
             assertTrue(receiver.counters().sum(ReceiveCounters.RESETS) > 0, "an F-engine reset was received");
             // Let the re-aligned stream fill some frames past the reset, then dump the newest complete ones.
-            final long seenAt = BasebandEndToEndTest.get(http, base + "/baseband/ring").get("end_fpga").asLong();
-            JsonNode ring = BasebandEndToEndTest.get(http, base + "/baseband/ring");
-            while (ring.get("end_fpga").asLong() < seenAt + 4 * 1024 && System.nanoTime() < deadline)
-            {
-                Thread.sleep(20);
-                ring = BasebandEndToEndTest.get(http, base + "/baseband/ring");
-            }
-            final long end = ring.get("end_fpga").asLong();
+            final long seenAt = BasebandHttp.get(http, base + "/baseband/ring").get("end_fpga").asLong();
+            final long end = BasebandHttp.await(http, base + "/baseband/ring",
+                ring -> ring.get("end_fpga").asLong() >= seenAt + 4 * 1024, deadline).get("end_fpga").asLong();
             final String body = """
                 {"event_id": 1, "start_fpga": %d, "duration_nano": %d, "dm": 0, "dm_error": 0,
                  "file_path": "reset", "source": "test"}""".formatted(end - 4000, 3000 * 2560);
-            final HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create(base + "/baseband"))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(202, reply.statusCode(), reply.body());
-            JsonNode status = BasebandEndToEndTest.get(http, base + "/baseband/1");
-            while (!List.of("done", "partial", "error").contains(status.get("status").asText()) &&
-                System.nanoTime() < deadline)
-            {
-                Thread.sleep(20);
-                status = BasebandEndToEndTest.get(http, base + "/baseband/1");
-            }
+            BasebandHttp.trigger(http, base, body);
+            final JsonNode status = BasebandHttp.awaitEnded(http, base, 1, deadline);
             assertEquals("partial", status.get("status").asText(), status.toString());
             for (final JsonNode freq : status.get("freqs"))
             {

@@ -18,7 +18,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
  * streams filled with {@code 0x88} (only lost cells: payload is written once, never pre-filled), and its samples
  * counted as lost. Input padding is filled once per buffer slot. It also records, per stream, the offset that
  * re-aligned the stream onto the receiver's timeline ({@link StreamTracker#offset}), so a consumer can tell each
- * sample's F-engine counter ({@link FrameMetadataDescriptor#sourceSeq}); one frame holds one offset per stream.
+ * sample's F-engine counter ({@link FrameMetadataDescriptor#seqOffset}); one frame holds one offset per stream.
  */
 public final class FrameCompleter implements AutoCloseable
 {

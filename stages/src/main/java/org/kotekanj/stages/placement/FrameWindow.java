@@ -103,12 +103,6 @@ public final class FrameWindow
         }
     }
 
-    /** The first frame after every frame this window has opened (0 before the first). */
-    public long nextFrame()
-    {
-        return (open > 0 ? frames[open - 1] : lastFrame) + 1;
-    }
-
     /** Absolute address of the first byte of an open frame. */
     public long address(final int entry)
     {

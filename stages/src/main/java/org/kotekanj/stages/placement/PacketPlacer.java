@@ -92,7 +92,7 @@ public final class PacketPlacer
             counters.increment(stream, ReceiveCounters.MALFORMED_UNKNOWN_STREAM);
             return true;
         }
-        final int verdict = tracker.follow(stream, seq, window.nextFrame());
+        final int verdict = tracker.follow(stream, seq);
         if (verdict == StreamTracker.REJECTED)
         {
             return true;
@@ -116,11 +116,6 @@ public final class PacketPlacer
         final long frame = frameShift >= 0 ? position >>> frameShift : position / samplesPerFrame;
         final int timeInFrame = (int)(position - frame * samplesPerFrame);
         final int entry = window.entryFor(frame);
-        if (entry == FrameWindow.TOO_OLD || entry >= 0 && !completer.claimOffset(window.metadata(entry), stream, offset))
-        {
-            counters.increment(stream, ReceiveCounters.TOO_OLD);
-            return true;
-        }
         if (entry == FrameWindow.BACKPRESSURE)
         {
             if (!drop)
@@ -132,6 +127,12 @@ public final class PacketPlacer
             counters.add(stream, ReceiveCounters.DROPPED_BACKPRESSURE, samplesPerPacket);
             return true;
         }
+        final MemorySegment meta = entry == FrameWindow.TOO_OLD ? null : window.metadata(entry);
+        if (meta == null || !completer.claimOffset(meta, stream, offset))
+        {
+            counters.increment(stream, ReceiveCounters.TOO_OLD);
+            return true;
+        }
         // timeInFrame is in [0, T) by construction and S divides T; the run offsets were checked against the frame
         // size when the completer was built. This guard keeps that proof local: no header, however hostile, can make
         // a queued copy leave its frame.
@@ -139,7 +140,6 @@ public final class PacketPlacer
         {
             throw new IllegalStateException("sample " + timeInFrame + " outside a frame of " + samplesPerFrame);
         }
-        final MemorySegment meta = window.metadata(entry);
         final int row = rowShift >= 0 ? timeInFrame >>> rowShift : timeInFrame / samplesPerPacket;
         final int runs = completer.firstRun(stream);
         if (meta.get(JAVA_BYTE, completer.presence(row, runs)) != 0)

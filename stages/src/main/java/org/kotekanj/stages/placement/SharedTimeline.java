@@ -76,12 +76,11 @@ public final class SharedTimeline
      * The offset that places a stream moved to {@code seq} on the timeline: the epoch, if the stream is not on it
      * yet ({@code currentOffset}) and it puts the stream within {@code resetThreshold} of the present (it moved with
      * the stream that chose the epoch); otherwise a new epoch starting it in the first frame after every frame any
-     * core has opened, after the caller's open frames and after its newest sample.
+     * core has opened (the caller's window among them) and after the caller's newest sample.
      *
-     * @param head      the caller's newest position on the timeline (-1 if none).
-     * @param nextFrame the first frame after every frame the caller's window has opened.
+     * @param head the caller's newest position on the timeline (-1 if none).
      */
-    public synchronized long realign(final long seq, final long currentOffset, final long head, final long nextFrame,
+    public synchronized long realign(final long seq, final long currentOffset, final long head,
         final long samplesPerFrame, final long resetThreshold)
     {
         final long newest = newestFrame();
@@ -91,7 +90,7 @@ public final class SharedTimeline
             return epoch;
         }
         final long headFrame = head < 0 ? 0 : Math.floorDiv(head, samplesPerFrame) + 1;
-        final long startFrame = Math.max(Math.max(headFrame, nextFrame), newest + 1);
+        final long startFrame = Math.max(headFrame, newest + 1);
         epoch = startFrame * samplesPerFrame - Math.floorDiv(seq, samplesPerFrame) * samplesPerFrame;
         epochSet = true;
         return epoch;

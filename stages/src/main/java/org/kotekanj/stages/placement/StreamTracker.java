@@ -78,10 +78,8 @@ public final class StreamTracker
     /**
      * Follows one packet of {@code stream} carrying {@code seq}; returns {@link #FOLLOW}, {@link #MOVED} or
      * {@link #REJECTED}. A packet to place goes to position {@code seq + offset(stream)}.
-     *
-     * @param nextFrame the first frame after every frame the window has opened (where a re-aligned stream may start).
      */
-    public int follow(final int stream, final long seq, final long nextFrame)
+    public int follow(final int stream, final long seq)
     {
         final long max = maxSeq[stream];
         int verdict = FOLLOW;
@@ -95,7 +93,7 @@ public final class StreamTracker
             counters.increment(stream, ReceiveCounters.RESETS);
             movedFrom[stream] = max;
             maxSeq[stream] = seq;
-            offset[stream] = realign(stream, seq, nextFrame);
+            offset[stream] = realign(stream, seq);
             started[stream] = false;
             verdict = MOVED;
         }
@@ -128,9 +126,9 @@ public final class StreamTracker
      * receive core of the buffer ({@link SharedTimeline#realign}). A stream that moves twice is two events: the
      * second never reuses its own epoch.
      */
-    private long realign(final int stream, final long seq, final long nextFrame)
+    private long realign(final int stream, final long seq)
     {
-        return timeline.realign(seq, offset[stream], head, nextFrame, samplesPerFrame, resetThreshold);
+        return timeline.realign(seq, offset[stream], head, samplesPerFrame, resetThreshold);
     }
 
     /** Samples added to a stream's counter to place it (0 until it moves; a whole number of frames). */

@@ -163,6 +163,15 @@ public final class FengineReceiver extends Stage
         return placeBatch();
     }
 
+    /** Places the rest of the batch as a live source does: a datagram no frame can take is dropped and counted. */
+    private void acceptRest()
+    {
+        for (; next < received; next++)
+        {
+            placement.accept(batch.address(next), batch.length(next));
+        }
+    }
+
     /**
      * Places the batch from datagram {@code next} on. A live source never waits: a datagram with no free frame is
      * dropped and counted. A replay is not live: it stops at such a datagram, keeps the rest of the batch, and goes
@@ -180,10 +189,7 @@ public final class FengineReceiver extends Stage
         }
         else
         {
-            for (; next < received; next++)
-            {
-                placement.accept(batch.address(next), batch.length(next));
-            }
+            acceptRest();
         }
         placement.flush();
         counters.publish();
@@ -259,10 +265,7 @@ public final class FengineReceiver extends Stage
     {
         if (next < received)
         {
-            for (; next < received; next++)
-            {
-                placement.accept(batch.address(next), batch.length(next));
-            }
+            acceptRest();
             placement.flush();
             source.release(batch);
         }

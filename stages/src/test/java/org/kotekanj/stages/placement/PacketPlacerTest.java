@@ -509,9 +509,10 @@ class PacketPlacerTest
             new StreamSpec(StreamId.of(2, 1, 0), 1, new int[] {5, 6, 7, 8})));
         final TestTraffic unevenTraffic = new TestTraffic(uneven, signal);
         final List<CopyEngine> engines = new ArrayList<>(List.of(new JavaCopyEngine()));
-        if (StreamingCopyEngine.load() != null)
+        final StreamingCopyEngine streaming = StreamingCopyEngine.load();
+        if (streaming != null)
         {
-            engines.add(StreamingCopyEngine.load());
+            engines.add(streaming);
         }
         try
         {

@@ -109,6 +109,13 @@ final class PlacementRig implements AutoCloseable
      */
     long verify(final MemorySegment frame, final MemorySegment meta)
     {
+        return verify(plan, table, signal, frame, meta);
+    }
+
+    /** {@link #verify(MemorySegment, MemorySegment)} of a frame placed by {@code plan} from {@code table}'s streams. */
+    static long verify(final PlacementPlan plan, final StreamTable table, final SampleSignal signal,
+        final MemorySegment frame, final MemorySegment meta)
+    {
         final SampleFrameLayout layout = plan.layout();
         final long firstSeq = FrameMetadataDescriptor.firstSeq(meta);
         final int np = plan.geometry().inputsPerPacket();

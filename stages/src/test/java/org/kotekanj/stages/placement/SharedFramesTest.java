@@ -251,33 +251,7 @@ class SharedFramesTest
         /** Every byte of a frame: present cells hold the signal at their stream's F-engine counter, lost ones 0x88. */
         void verify(final MemorySegment frame, final MemorySegment meta)
         {
-            final long firstSeq = FrameMetadataDescriptor.firstSeq(meta);
-            for (int s = 0; s < 4; s++)
-            {
-                final long sourceFirstSeq = firstSeq - FrameMetadataDescriptor.seqOffset(meta, s);
-                for (int k = 0; k < 4; k++)
-                {
-                    final int freq = plan.freqIndex(s, k);
-                    for (int t = 0; t < T; t++)
-                    {
-                        final boolean present = FrameMetadataDescriptor.present(meta, t / 2, freq, s);
-                        for (int i = 0; i < 512; i++)
-                        {
-                            final int input = s * 512 + i;
-                            final byte expected = present ?
-                                signal.sample(sourceFirstSeq + t, table.streams().get(s).freqIds()[k], input) :
-                                PacketHeaderDescriptor.FILL;
-                            final byte actual = frame.get(JAVA_BYTE, plan.layout().offset(freq, t, input));
-                            if (actual != expected)
-                            {
-                                throw new AssertionError("frame " + firstSeq + ", stream " + s + ", freq index " +
-                                    freq + ", t " + t + ", input " + input + ": expected " + (expected & 0xFF) +
-                                    ", found " + (actual & 0xFF));
-                            }
-                        }
-                    }
-                }
-            }
+            PlacementRig.verify(plan, table, signal, frame, meta);
         }
 
         @Override

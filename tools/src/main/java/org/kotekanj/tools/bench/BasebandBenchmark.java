@@ -129,7 +129,8 @@ public final class BasebandBenchmark
         {
             final Pipeline pipeline = service.start(root);
             final String base = "http://127.0.0.1:" + service.restPort();
-            waitForRing(http, base, 0.15);
+            await(http, base + "/baseband/ring", ring -> ring.get("span_seconds").asDouble() >= 0.15,
+                "the ring to fill");
             final String idle = idleStrategy(pipeline, "/receiver");
             long id = System.currentTimeMillis() * 1000;
             // Warm-up, not measured: a node runs for days, so measure it after its code is compiled (on 2 cores the
@@ -217,15 +218,15 @@ public final class BasebandBenchmark
             final double ours = bytes / seconds / 1e9;
             System.out.printf("dump write vs dd paired: median of %d per-dump ratios %.2f (each dump's bytes / trigger " +
                 "to done, over a dd of the same bytes right after it); receiver idle %s%n", pairedRatios.size(),
-                quantile(pairedRatios.stream().mapToDouble(Double::doubleValue).sorted().toArray(), 0.5), idle);
+                median(pairedRatios), idle);
             System.out.printf("dump write: %d dumps, %.1f MB, %.3f GB/s (median of dumps %.3f GB/s, trigger to done: " +
                 "samples fsynced, file renamed into place, directory fsynced; the node's clock, received -> last file finished); dd oflag=direct %.3f GB/s; ratio %.2f; " +
                 "receiver idle %s%n", bigDumps, bytes / 1e6, ours,
-                quantile(rates.stream().mapToDouble(Double::doubleValue).sorted().toArray(), 0.5), dd, ours / dd, idle);
+                median(rates), dd, ours / dd, idle);
             final double hashed = bytes / toManifest / 1e9;
             System.out.printf("dump to event.json: %.3f GB/s (median of dumps %.3f GB/s, trigger to event.json " +
                 "written: SHA-256 of every file included; the node's clock); ratio to dd %.2f; receiver idle %s%n", hashed,
-                quantile(manifestRates.stream().mapToDouble(Double::doubleValue).sorted().toArray(), 0.5),
+                median(manifestRates),
                 hashed / dd, idle);
             System.out.printf("ingest: %d packets, %d lost samples, %d socket drops; receiver idle %s%n", packets, lost,
                 drops, idle);
@@ -304,19 +305,6 @@ public final class BasebandBenchmark
         throw new IllegalStateException("no stage " + path);
     }
 
-    private static void waitForRing(final HttpClient http, final String base, final double seconds) throws Exception
-    {
-        final long deadline = System.nanoTime() + 60_000_000_000L;
-        while (get(http, base + "/baseband/ring").get("span_seconds").asDouble() < seconds)
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new IllegalStateException("the ring did not fill");
-            }
-            Thread.sleep(50);
-        }
-    }
-
     private static JsonNode get(final HttpClient http, final String url) throws Exception
     {
         return Json.parse(http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
@@ -350,6 +338,12 @@ public final class BasebandBenchmark
             }
         }
         return total;
+    }
+
+    /** The lower median, as {@link #quantile} gives it. */
+    private static double median(final List<Double> values)
+    {
+        return quantile(values.stream().mapToDouble(Double::doubleValue).sorted().toArray(), 0.5);
     }
 
     private static double quantile(final double[] sorted, final double q)

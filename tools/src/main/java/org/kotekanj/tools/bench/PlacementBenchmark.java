@@ -98,9 +98,10 @@ public class PlacementBenchmark
             plan.numStreams(), plan.rows(), plan.numBlocks()));
         final MetricsRegistry metrics = MetricsRegistry.inMemory();
         buffer.allocate(metrics);
+        helper = StreamingCopyEngine.load();
         final CopyEngine copyEngine = switch (engine)
         {
-            case "streaming", "c" -> StreamingCopyEngine.load();
+            case "streaming", "c" -> helper;
             case "none" -> new SkippedCopies();
             default -> new JavaCopyEngine();
         };
@@ -108,7 +109,6 @@ public class PlacementBenchmark
         {
             throw new IllegalStateException("the native copy helper is not built");
         }
-        helper = StreamingCopyEngine.load();
         ringAddress = buffer.memory().address();
         ringMask = Long.highestOneBit(buffer.memory().byteSize()) - 1;
         final ReceiveCounters counters = new ReceiveCounters(metrics, "/recv", plan, new String[] {"a", "b", "c", "d"});
